@@ -1,0 +1,870 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* host.c: the host model -- builder, invariant check, readers. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlnuma_internal.h"
+
+/* ---- domain and vcpu structs ---- */
+
+void xlnuma_vcpu_init(xlnuma_vcpu *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->cpu = XLNUMA_NO_CPU;
+    v->online = true;
+    xlnuma_bitmap_init(&v->hard);
+    xlnuma_bitmap_init(&v->soft);
+}
+
+void xlnuma_vcpu_dispose(xlnuma_vcpu *v)
+{
+    if (!v)
+        return;
+    xlnuma_bitmap_dispose(&v->hard);
+    xlnuma_bitmap_dispose(&v->soft);
+}
+
+void xlnuma_domain_init(xlnuma_domain *d)
+{
+    memset(d, 0, sizeof(*d));
+    xlnuma_bitmap_init(&d->node_affinity);
+}
+
+void xlnuma_domain_dispose(xlnuma_domain *d)
+{
+    if (!d)
+        return;
+    free(d->name);
+    xlnuma_bitmap_dispose(&d->node_affinity);
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        xlnuma_vcpu_dispose(&d->vcpus[i]);
+    free(d->vcpus);
+    free(d->pages_per_node);
+    xlnuma_domain_init(d);
+}
+
+static void pool_dispose(xlnuma_pool *p)
+{
+    free(p->name);
+    free(p->sched);
+    xlnuma_bitmap_dispose(&p->cpus);
+}
+
+/* ---- alloc / free ---- */
+
+int xlnuma_host_alloc(xlnuma_ctx *ctx, xlnuma_host **host_r)
+{
+    xlnuma_host *h = calloc(1, sizeof(*h));
+
+    if (!h)
+        return XLNUMA_ERROR_NOMEM;
+    *host_r = h;
+    return 0;
+}
+
+void xlnuma_host_free(xlnuma_host *h)
+{
+    if (!h)
+        return;
+    for (unsigned i = 0; i < h->nr_nodes; i++)
+        xlnuma_bitmap_dispose(&h->nodes[i].cpus);
+    free(h->nodes);
+    free(h->node_described);
+    free(h->cpus);
+    free(h->cpu_described);
+    for (unsigned i = 0; i < h->nr_pools; i++)
+        pool_dispose(&h->pools[i]);
+    free(h->pools);
+    for (unsigned i = 0; i < h->nr_domains; i++)
+        xlnuma_domain_dispose(&h->domains[i]);
+    free(h->domains);
+    free(h->dist);
+    free(h);
+}
+
+bool xlnuma__host_finished(const xlnuma_host *h)
+{
+    return h->finished;
+}
+
+static int check_building(xlnuma_ctx *ctx, const xlnuma_host *h)
+{
+    if (h->finished) {
+        LOG(ERROR, "host already finished; dup it to change it");
+        return XLNUMA_ERROR_INVAL;
+    }
+    return 0;
+}
+
+/* ---- nodes and distances ---- */
+
+static int grow_nodes(xlnuma_host *h, unsigned nr)
+{
+    xlnuma_node *n;
+    bool *d;
+
+    if (nr <= h->nr_nodes)
+        return 0;
+    n = realloc(h->nodes, nr * sizeof(*n));
+    if (!n)
+        return XLNUMA_ERROR_NOMEM;
+    h->nodes = n;
+    d = realloc(h->node_described, nr * sizeof(*d));
+    if (!d)
+        return XLNUMA_ERROR_NOMEM;
+    h->node_described = d;
+    for (unsigned i = h->nr_nodes; i < nr; i++) {
+        memset(&h->nodes[i], 0, sizeof(h->nodes[i]));
+        h->nodes[i].id = i;
+        xlnuma_bitmap_init(&h->nodes[i].cpus);
+        h->node_described[i] = false;
+    }
+    h->nr_nodes = nr;
+    return 0;
+}
+
+static int grow_dist(xlnuma_host *h, unsigned need)
+{
+    unsigned cap = h->dist_cap ? h->dist_cap : 8;
+    unsigned *m;
+
+    if (need <= h->dist_cap)
+        return 0;
+    while (cap < need)
+        cap *= 2;
+    m = calloc((size_t)cap * cap, sizeof(*m));
+    if (!m)
+        return XLNUMA_ERROR_NOMEM;
+    for (unsigned i = 0; i < h->dist_cap; i++)
+        memcpy(m + (size_t)i * cap, h->dist + (size_t)i * h->dist_cap,
+               h->dist_cap * sizeof(*m));
+    free(h->dist);
+    h->dist = m;
+    h->dist_cap = cap;
+    return 0;
+}
+
+int xlnuma_host_add_node(xlnuma_ctx *ctx, xlnuma_host *h, unsigned id,
+                         uint64_t memsize_kib, uint64_t memfree_kib)
+{
+    int rc;
+
+    rc = check_building(ctx, h);
+    if (rc)
+        return rc;
+    if (id >= XLNUMA_MAX_NODES) {
+        LOG(ERROR, "node %u: more than %u nodes are not supported",
+            id, XLNUMA_MAX_NODES);
+        return XLNUMA_ERROR_RANGE;
+    }
+    if (memsize_kib > XLNUMA_MAX_KIB || memfree_kib > XLNUMA_MAX_KIB) {
+        LOG(ERROR, "node %u: memory size %" PRIu64 " KiB or free %" PRIu64
+            " KiB is absurd (limit %" PRIu64 " KiB)", id, memsize_kib,
+            memfree_kib, XLNUMA_MAX_KIB);
+        return XLNUMA_ERROR_RANGE;
+    }
+    rc = grow_nodes(h, id + 1);
+    if (rc)
+        return rc;
+    if (h->node_described[id]) {
+        LOG(ERROR, "node %u described twice", id);
+        return XLNUMA_ERROR_INCONSISTENT;
+    }
+    h->node_described[id] = true;
+    h->nodes[id].memsize_kib = memsize_kib;
+    h->nodes[id].memfree_kib = memfree_kib;
+    return 0;
+}
+
+int xlnuma_host_set_distance(xlnuma_ctx *ctx, xlnuma_host *h,
+                             unsigned from, unsigned to, unsigned dist)
+{
+    int rc;
+
+    rc = check_building(ctx, h);
+    if (rc)
+        return rc;
+    if (from >= XLNUMA_MAX_NODES || to >= XLNUMA_MAX_NODES) {
+        LOG(ERROR, "distance %u->%u: node out of range", from, to);
+        return XLNUMA_ERROR_RANGE;
+    }
+    if (dist == 0 || dist > 255) {
+        LOG(ERROR, "distance %u->%u is %u; SLIT entries are 1..255",
+            from, to, dist);
+        return XLNUMA_ERROR_RANGE;
+    }
+    rc = grow_dist(h, (from > to ? from : to) + 1);
+    if (rc)
+        return rc;
+    h->dist[(size_t)from * h->dist_cap + to] = dist;
+    return 0;
+}
+
+int xlnuma_host_set_dma(xlnuma_ctx *ctx, xlnuma_host *h, unsigned node,
+                        uint64_t dmafree_kib)
+{
+    int rc = check_building(ctx, h);
+
+    if (rc)
+        return rc;
+    if (node >= h->nr_nodes || !h->node_described[node]) {
+        LOG(ERROR, "DMA zone of node %u: no such node", node);
+        return XLNUMA_ERROR_INCONSISTENT;
+    }
+    h->nodes[node].dmafree_kib = dmafree_kib;
+    h->dma_known = true;
+    return 0;
+}
+
+int xlnuma_host_set_dma_bits(xlnuma_ctx *ctx, xlnuma_host *h, unsigned bits)
+{
+    int rc = check_building(ctx, h);
+
+    if (rc)
+        return rc;
+    if (bits > 64) {
+        LOG(ERROR, "DMA width of %u bits is absurd", bits);
+        return XLNUMA_ERROR_RANGE;
+    }
+    h->dma_bits = bits;
+    return 0;
+}
+
+/* ---- cpus ---- */
+
+int xlnuma_host_add_cpu(xlnuma_ctx *ctx, xlnuma_host *h, unsigned id,
+                        int core, int socket, int node)
+{
+    int rc;
+
+    rc = check_building(ctx, h);
+    if (rc)
+        return rc;
+    if (id >= XLNUMA_MAX_CPUS) {
+        LOG(ERROR, "cpu %u: more than %u cpus are not supported",
+            id, XLNUMA_MAX_CPUS);
+        return XLNUMA_ERROR_RANGE;
+    }
+    if (node < XLNUMA_NO_NODE || node >= (int)XLNUMA_MAX_NODES) {
+        LOG(ERROR, "cpu %u: node %d out of range", id, node);
+        return XLNUMA_ERROR_RANGE;
+    }
+    if (id >= h->nr_cpus) {
+        xlnuma_cpu *c = realloc(h->cpus, (id + 1) * sizeof(*c));
+        bool *d;
+
+        if (!c)
+            return XLNUMA_ERROR_NOMEM;
+        h->cpus = c;
+        d = realloc(h->cpu_described, (id + 1) * sizeof(*d));
+        if (!d)
+            return XLNUMA_ERROR_NOMEM;
+        h->cpu_described = d;
+        for (unsigned i = h->nr_cpus; i <= id; i++) {
+            h->cpus[i].id = i;
+            h->cpus[i].core = h->cpus[i].socket = -1;
+            h->cpus[i].node = XLNUMA_NO_NODE;
+            h->cpus[i].online = false;
+            h->cpu_described[i] = false;
+        }
+        h->nr_cpus = id + 1;
+    }
+    if (h->cpu_described[id]) {
+        LOG(ERROR, "cpu %u described twice", id);
+        return XLNUMA_ERROR_INCONSISTENT;
+    }
+    h->cpu_described[id] = true;
+    h->cpus[id].core = core;
+    h->cpus[id].socket = socket;
+    h->cpus[id].node = node;
+    h->cpus[id].online = node != XLNUMA_NO_NODE;
+    return 0;
+}
+
+/* ---- pools ---- */
+
+int xlnuma_host_add_pool(xlnuma_ctx *ctx, xlnuma_host *h, unsigned id,
+                         const char *name, const char *sched,
+                         const xlnuma_bitmap *cpus)
+{
+    xlnuma_pool *p, np;
+    int rc;
+
+    rc = check_building(ctx, h);
+    if (rc)
+        return rc;
+    if (!name || !*name) {
+        LOG(ERROR, "cpupool %u has no name", id);
+        return XLNUMA_ERROR_INVAL;
+    }
+    for (unsigned i = 0; i < h->nr_pools; i++) {
+        if (h->pools[i].id == id || !strcmp(h->pools[i].name, name)) {
+            LOG(ERROR, "cpupool %u (%s) described twice", id, name);
+            return XLNUMA_ERROR_INCONSISTENT;
+        }
+    }
+    memset(&np, 0, sizeof(np));
+    np.id = id;
+    xlnuma_bitmap_init(&np.cpus);
+    np.name = strdup(name);
+    np.sched = sched ? strdup(sched) : NULL;
+    if (!np.name || (sched && !np.sched) ||
+        (cpus && xlnuma_bitmap_copy(&np.cpus, cpus))) {
+        pool_dispose(&np);
+        return XLNUMA_ERROR_NOMEM;
+    }
+    p = realloc(h->pools, (h->nr_pools + 1) * sizeof(*p));
+    if (!p) {
+        pool_dispose(&np);
+        return XLNUMA_ERROR_NOMEM;
+    }
+    h->pools = p;
+    h->pools[h->nr_pools++] = np;
+    return 0;
+}
+
+/* ---- domains ---- */
+
+int xlnuma_host_add_domain(xlnuma_ctx *ctx, xlnuma_host *h, xlnuma_domain *d)
+{
+    xlnuma_domain *nd;
+    int rc;
+
+    rc = check_building(ctx, h);
+    if (rc)
+        return rc;
+    if (h->nr_domains >= XLNUMA_MAX_DOMAINS) {
+        LOG(ERROR, "more than %u domains", XLNUMA_MAX_DOMAINS);
+        return XLNUMA_ERROR_RANGE;
+    }
+    if (d->nr_vcpus > XLNUMA_MAX_VCPUS) {
+        LOG(ERROR, "domain %s: %u vCPUs is more than Xen allows (%u)",
+            d->name ? d->name : "?", d->nr_vcpus, XLNUMA_MAX_VCPUS);
+        return XLNUMA_ERROR_RANGE;
+    }
+    if (d->mem_kib > XLNUMA_MAX_KIB) {
+        LOG(ERROR, "domain %s: memory %" PRIu64 " KiB is absurd",
+            d->name ? d->name : "?", d->mem_kib);
+        return XLNUMA_ERROR_RANGE;
+    }
+    nd = realloc(h->domains, (h->nr_domains + 1) * sizeof(*nd));
+    if (!nd)
+        return XLNUMA_ERROR_NOMEM;
+    h->domains = nd;
+    h->domains[h->nr_domains++] = *d;
+    xlnuma_domain_init(d);
+    return 0;
+}
+
+int xlnuma_host_remove_domain(xlnuma_ctx *ctx, xlnuma_host *h,
+                              const char *name)
+{
+    int rc = check_building(ctx, h);
+
+    if (rc)
+        return rc;
+    for (unsigned i = 0; i < h->nr_domains; i++) {
+        if (h->domains[i].name && !strcmp(h->domains[i].name, name)) {
+            xlnuma_domain_dispose(&h->domains[i]);
+            memmove(&h->domains[i], &h->domains[i + 1],
+                    (h->nr_domains - i - 1) * sizeof(h->domains[0]));
+            h->nr_domains--;
+            return 0;
+        }
+    }
+    LOG(ERROR, "no domain named \"%s\"", name);
+    return XLNUMA_ERROR_NOTFOUND;
+}
+
+int xlnuma_host_take_memory(xlnuma_ctx *ctx, xlnuma_host *h, unsigned node,
+                            uint64_t kib)
+{
+    int rc = check_building(ctx, h);
+
+    if (rc)
+        return rc;
+    if (node >= h->nr_nodes) {
+        LOG(ERROR, "node %u: no such node", node);
+        return XLNUMA_ERROR_INVAL;
+    }
+    if (h->nodes[node].memfree_kib < kib) {
+        LOG(ERROR, "node %u: taking %" PRIu64 " KiB but only %" PRIu64
+            " KiB are free", node, kib, h->nodes[node].memfree_kib);
+        return XLNUMA_ERROR_RANGE;
+    }
+    h->nodes[node].memfree_kib -= kib;
+    if (h->nodes[node].dmafree_kib > h->nodes[node].memfree_kib)
+        h->nodes[node].dmafree_kib = h->nodes[node].memfree_kib;
+    return 0;
+}
+
+int xlnuma_host_give_memory(xlnuma_ctx *ctx, xlnuma_host *h, unsigned node,
+                            uint64_t kib)
+{
+    int rc = check_building(ctx, h);
+    uint64_t nf;
+
+    if (rc)
+        return rc;
+    if (node >= h->nr_nodes) {
+        LOG(ERROR, "node %u: no such node", node);
+        return XLNUMA_ERROR_INVAL;
+    }
+    if (!xlnuma__add_u64(h->nodes[node].memfree_kib, kib, &nf) ||
+        nf > h->nodes[node].memsize_kib) {
+        LOG(ERROR, "node %u: giving back %" PRIu64 " KiB would exceed its "
+            "size %" PRIu64 " KiB", node, kib, h->nodes[node].memsize_kib);
+        return XLNUMA_ERROR_RANGE;
+    }
+    h->nodes[node].memfree_kib = nf;
+    return 0;
+}
+
+/* ---- finish: the invariants ---- */
+
+static int finish_distances(xlnuma_ctx *ctx, xlnuma_host *h)
+{
+    unsigned n = h->nr_nodes, given = 0;
+    unsigned *m;
+
+    for (unsigned i = 0; i < h->dist_cap; i++)
+        for (unsigned j = 0; j < h->dist_cap; j++)
+            if (h->dist[(size_t)i * h->dist_cap + j]) {
+                if (i >= n || j >= n) {
+                    LOG(ERROR, "distance %u->%u names a node beyond the "
+                        "%u described", i, j, n);
+                    return XLNUMA_ERROR_INCONSISTENT;
+                }
+                given++;
+            }
+    m = calloc((size_t)n * n, sizeof(*m));
+    if (!m)
+        return XLNUMA_ERROR_NOMEM;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned j = 0; j < n; j++) {
+            unsigned d = 0;
+
+            if (given)
+                d = h->dist[(size_t)i * h->dist_cap + j];
+            else
+                d = i == j ? 10 : 20;  /* no SLIT: Linux's defaults */
+            m[(size_t)i * n + j] = d;
+        }
+    /* Nodes that a source described must have complete rows, local the
+     * smallest entry.  Undescribed filler nodes may stay unknown. */
+    for (unsigned i = 0; i < n; i++) {
+        if (!h->node_described[i])
+            continue;
+        for (unsigned j = 0; j < n; j++) {
+            unsigned d = m[(size_t)i * n + j];
+
+            if (!h->node_described[j])
+                continue;
+            if (d == XLNUMA_DISTANCE_UNKNOWN) {
+                LOG(ERROR, "distance %u->%u missing from the SLIT", i, j);
+                free(m);
+                return XLNUMA_ERROR_INCONSISTENT;
+            }
+            if (d < m[(size_t)i * n + i]) {
+                LOG(ERROR, "distance %u->%u (%u) is smaller than local "
+                    "distance %u->%u (%u)", i, j, d, i, i,
+                    m[(size_t)i * n + i]);
+                free(m);
+                return XLNUMA_ERROR_INCONSISTENT;
+            }
+        }
+    }
+    free(h->dist);
+    h->dist = m;
+    h->dist_cap = n;
+    for (unsigned i = 0; i < n; i++)
+        h->nodes[i].distance = m + (size_t)i * n;
+    return 0;
+}
+
+static int check_map(xlnuma_ctx *ctx, const xlnuma_bitmap *b, unsigned limit,
+                     const char *what, const char *owner)
+{
+    int last = -1;
+
+    xlnuma_bitmap_for_each(i, b)
+        last = i;
+    if (last >= (int)limit) {
+        LOG(ERROR, "%s: %s names %d, but the host has only %u", owner,
+            what, last, limit);
+        return XLNUMA_ERROR_INCONSISTENT;
+    }
+    return 0;
+}
+
+static int finish_domains(xlnuma_ctx *ctx, xlnuma_host *h)
+{
+    int rc;
+
+    for (unsigned i = 0; i < h->nr_domains; i++) {
+        xlnuma_domain *d = &h->domains[i];
+        const char *nm = d->name ? d->name : "(unnamed)";
+
+        for (unsigned j = 0; j < i; j++) {
+            if (h->domains[j].domid == d->domid) {
+                LOG(ERROR, "domain id %u appears twice (%s, %s)", d->domid,
+                    h->domains[j].name ? h->domains[j].name : "?", nm);
+                return XLNUMA_ERROR_INCONSISTENT;
+            }
+            if (d->name && h->domains[j].name &&
+                !strcmp(d->name, h->domains[j].name)) {
+                LOG(ERROR, "domain name %s appears twice", nm);
+                return XLNUMA_ERROR_INCONSISTENT;
+            }
+        }
+        if (!xlnuma_host_pool_by_id(h, d->pool)) {
+            LOG(ERROR, "domain %s is in cpupool %u, which does not exist",
+                nm, d->pool);
+            return XLNUMA_ERROR_INCONSISTENT;
+        }
+        rc = check_map(ctx, &d->node_affinity, h->nr_nodes,
+                       "node affinity", nm);
+        if (rc)
+            return rc;
+        if (d->pages_per_node && d->nr_pages > h->nr_nodes) {
+            LOG(ERROR, "domain %s: pages on %u nodes, host has %u", nm,
+                d->nr_pages, h->nr_nodes);
+            return XLNUMA_ERROR_INCONSISTENT;
+        }
+        for (unsigned v = 0; v < d->nr_vcpus; v++) {
+            xlnuma_vcpu *vc = &d->vcpus[v];
+
+            rc = check_map(ctx, &vc->hard, h->nr_cpus, "hard affinity", nm);
+            if (!rc)
+                rc = check_map(ctx, &vc->soft, h->nr_cpus, "soft affinity",
+                               nm);
+            if (rc)
+                return rc;
+            if (vc->cpu >= (int)h->nr_cpus) {
+                LOG(ERROR, "domain %s: vCPU %u runs on cpu %d, but the host "
+                    "has %u", nm, v, vc->cpu, h->nr_cpus);
+                return XLNUMA_ERROR_INCONSISTENT;
+            }
+        }
+    }
+    return 0;
+}
+
+int xlnuma_host_finish(xlnuma_ctx *ctx, xlnuma_host *h)
+{
+    xlnuma_bitmap all;
+    int rc;
+
+    xlnuma_bitmap_init(&all);
+    rc = check_building(ctx, h);
+    if (rc)
+        goto out;
+    if (!h->nr_nodes) {
+        LOG(ERROR, "the host has no NUMA node");
+        rc = XLNUMA_ERROR_INCONSISTENT;
+        goto out;
+    }
+    for (unsigned i = 0; i < h->nr_nodes; i++) {
+        xlnuma_node *n = &h->nodes[i];
+
+        xlnuma_bitmap_clear(&n->cpus);
+        if (n->memfree_kib > n->memsize_kib) {
+            LOG(ERROR, "node %u: free memory %" PRIu64 " KiB exceeds its "
+                "size %" PRIu64 " KiB", i, n->memfree_kib, n->memsize_kib);
+            rc = XLNUMA_ERROR_INCONSISTENT;
+            goto out;
+        }
+        if (n->dmafree_kib > n->memfree_kib) {
+            LOG(ERROR, "node %u: DMA-zone free memory %" PRIu64 " KiB "
+                "exceeds its free memory %" PRIu64 " KiB", i,
+                n->dmafree_kib, n->memfree_kib);
+            rc = XLNUMA_ERROR_INCONSISTENT;
+            goto out;
+        }
+    }
+    rc = finish_distances(ctx, h);
+    if (rc)
+        goto out;
+    for (unsigned c = 0; c < h->nr_cpus; c++) {
+        xlnuma_cpu *cpu = &h->cpus[c];
+
+        if (!cpu->online)
+            continue;
+        if (cpu->node >= (int)h->nr_nodes || !h->node_described[cpu->node]) {
+            LOG(ERROR, "cpu %u is on node %d, which is not described", c,
+                cpu->node);
+            rc = XLNUMA_ERROR_INCONSISTENT;
+            goto out;
+        }
+        rc = xlnuma_bitmap_set(&h->nodes[cpu->node].cpus, c);
+        if (rc)
+            goto out;
+        rc = xlnuma_bitmap_set(&all, c);
+        if (rc)
+            goto out;
+    }
+    if (xlnuma_bitmap_is_empty(&all)) {
+        LOG(ERROR, "the host has no online cpu");
+        rc = XLNUMA_ERROR_INCONSISTENT;
+        goto out;
+    }
+    if (!h->nr_pools) {
+        h->finished = false;
+        rc = xlnuma_host_add_pool(ctx, h, 0, "Pool-0", NULL, &all);
+        if (rc)
+            goto out;
+    }
+    for (unsigned p = 0; p < h->nr_pools; p++) {
+        xlnuma_pool *pool = &h->pools[p];
+
+        xlnuma_bitmap_for_each(c, &pool->cpus) {
+            if (!xlnuma_bitmap_test(&all, (unsigned)c)) {
+                LOG(ERROR, "cpupool %s holds cpu %d, which is offline or "
+                    "absent", pool->name, c);
+                rc = XLNUMA_ERROR_INCONSISTENT;
+                goto out;
+            }
+            for (unsigned q = 0; q < p; q++)
+                if (xlnuma_bitmap_test(&h->pools[q].cpus, (unsigned)c)) {
+                    LOG(ERROR, "cpu %d is in cpupools %s and %s", c,
+                        h->pools[q].name, pool->name);
+                    rc = XLNUMA_ERROR_INCONSISTENT;
+                    goto out;
+                }
+        }
+    }
+    rc = finish_domains(ctx, h);
+    if (rc)
+        goto out;
+    h->finished = true;
+ out:
+    xlnuma_bitmap_dispose(&all);
+    return rc;
+}
+
+/* ---- readers ---- */
+
+unsigned xlnuma_host_nr_nodes(const xlnuma_host *h)
+{
+    return h->nr_nodes;
+}
+
+const xlnuma_node *xlnuma_host_node(const xlnuma_host *h, unsigned id)
+{
+    return id < h->nr_nodes ? &h->nodes[id] : NULL;
+}
+
+unsigned xlnuma_host_nr_cpus(const xlnuma_host *h)
+{
+    return h->nr_cpus;
+}
+
+const xlnuma_cpu *xlnuma_host_cpu(const xlnuma_host *h, unsigned id)
+{
+    return id < h->nr_cpus ? &h->cpus[id] : NULL;
+}
+
+unsigned xlnuma_host_nr_pools(const xlnuma_host *h)
+{
+    return h->nr_pools;
+}
+
+const xlnuma_pool *xlnuma_host_pool(const xlnuma_host *h, unsigned idx)
+{
+    return idx < h->nr_pools ? &h->pools[idx] : NULL;
+}
+
+const xlnuma_pool *xlnuma_host_pool_by_id(const xlnuma_host *h, unsigned id)
+{
+    for (unsigned i = 0; i < h->nr_pools; i++)
+        if (h->pools[i].id == id)
+            return &h->pools[i];
+    return NULL;
+}
+
+const xlnuma_pool *xlnuma_host_pool_by_name(const xlnuma_host *h,
+                                            const char *name)
+{
+    for (unsigned i = 0; i < h->nr_pools; i++)
+        if (!strcmp(h->pools[i].name, name))
+            return &h->pools[i];
+    return NULL;
+}
+
+unsigned xlnuma_host_nr_domains(const xlnuma_host *h)
+{
+    return h->nr_domains;
+}
+
+const xlnuma_domain *xlnuma_host_domain(const xlnuma_host *h, unsigned idx)
+{
+    return idx < h->nr_domains ? &h->domains[idx] : NULL;
+}
+
+const xlnuma_domain *xlnuma_host_domain_by_name(const xlnuma_host *h,
+                                                const char *name)
+{
+    for (unsigned i = 0; i < h->nr_domains; i++)
+        if (h->domains[i].name && !strcmp(h->domains[i].name, name))
+            return &h->domains[i];
+    return NULL;
+}
+
+bool xlnuma_host_dma_known(const xlnuma_host *h)
+{
+    return h->dma_known;
+}
+
+unsigned xlnuma_host_dma_bits(const xlnuma_host *h)
+{
+    return h->dma_bits;
+}
+
+int xlnuma_host_cpus_to_nodes(const xlnuma_host *h, const xlnuma_bitmap *cpus,
+                              xlnuma_bitmap *nodes_r)
+{
+    int rc;
+
+    rc = xlnuma_bitmap_resize(nodes_r, h->nr_nodes);
+    if (rc)
+        return rc;
+    xlnuma_bitmap_clear(nodes_r);
+    xlnuma_bitmap_for_each(c, cpus) {
+        if ((unsigned)c >= h->nr_cpus)
+            break;
+        if (h->cpus[c].online && h->cpus[c].node >= 0)
+            xlnuma_bitmap_set(nodes_r, (unsigned)h->cpus[c].node);
+    }
+    return 0;
+}
+
+int xlnuma_host_nodes_to_cpus(const xlnuma_host *h,
+                              const xlnuma_bitmap *nodes,
+                              xlnuma_bitmap *cpus_r)
+{
+    int rc;
+
+    rc = xlnuma_bitmap_resize(cpus_r, h->nr_cpus);
+    if (rc)
+        return rc;
+    xlnuma_bitmap_clear(cpus_r);
+    xlnuma_bitmap_for_each(n, nodes) {
+        if ((unsigned)n >= h->nr_nodes)
+            break;
+        rc = xlnuma_bitmap_or(cpus_r, &h->nodes[n].cpus);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- dup ---- */
+
+static int dup_domain(xlnuma_domain *dst, const xlnuma_domain *src)
+{
+    *dst = *src;
+    dst->name = NULL;
+    dst->vcpus = NULL;
+    dst->pages_per_node = NULL;
+    xlnuma_bitmap_init(&dst->node_affinity);
+    dst->nr_vcpus = 0;
+    if (src->name && !(dst->name = strdup(src->name)))
+        return XLNUMA_ERROR_NOMEM;
+    if (xlnuma_bitmap_copy(&dst->node_affinity, &src->node_affinity))
+        return XLNUMA_ERROR_NOMEM;
+    if (src->pages_per_node && src->nr_pages) {
+        dst->pages_per_node = malloc(src->nr_pages * sizeof(uint64_t));
+        if (!dst->pages_per_node)
+            return XLNUMA_ERROR_NOMEM;
+        memcpy(dst->pages_per_node, src->pages_per_node,
+               src->nr_pages * sizeof(uint64_t));
+    }
+    if (src->nr_vcpus) {
+        dst->vcpus = calloc(src->nr_vcpus, sizeof(*dst->vcpus));
+        if (!dst->vcpus)
+            return XLNUMA_ERROR_NOMEM;
+    }
+    for (unsigned v = 0; v < src->nr_vcpus; v++) {
+        xlnuma_vcpu_init(&dst->vcpus[v]);
+        dst->nr_vcpus = v + 1;
+        dst->vcpus[v].id = src->vcpus[v].id;
+        dst->vcpus[v].cpu = src->vcpus[v].cpu;
+        dst->vcpus[v].online = src->vcpus[v].online;
+        if (xlnuma_bitmap_copy(&dst->vcpus[v].hard, &src->vcpus[v].hard) ||
+            xlnuma_bitmap_copy(&dst->vcpus[v].soft, &src->vcpus[v].soft))
+            return XLNUMA_ERROR_NOMEM;
+    }
+    return 0;
+}
+
+int xlnuma_host_dup(xlnuma_ctx *ctx, const xlnuma_host *h,
+                    xlnuma_host **copy_r)
+{
+    xlnuma_host *c = NULL;
+    int rc;
+
+    rc = xlnuma_host_alloc(ctx, &c);
+    if (rc)
+        goto out;
+    for (unsigned i = 0; i < h->nr_nodes; i++) {
+        const xlnuma_node *n = &h->nodes[i];
+
+        if (!h->node_described[i]) {
+            rc = grow_nodes(c, i + 1);
+            if (rc)
+                goto out;
+            continue;
+        }
+        rc = xlnuma_host_add_node(ctx, c, i, n->memsize_kib, n->memfree_kib);
+        if (rc)
+            goto out;
+        c->nodes[i].dmafree_kib = n->dmafree_kib;
+    }
+    c->dma_known = h->dma_known;
+    c->dma_bits = h->dma_bits;
+    for (unsigned i = 0; i < h->nr_nodes; i++)
+        for (unsigned j = 0; j < h->nr_nodes; j++) {
+            unsigned d = h->finished ? h->nodes[i].distance[j]
+                : (i < h->dist_cap && j < h->dist_cap
+                   ? h->dist[(size_t)i * h->dist_cap + j] : 0);
+
+            if (!d)
+                continue;
+            rc = xlnuma_host_set_distance(ctx, c, i, j, d);
+            if (rc)
+                goto out;
+        }
+    for (unsigned i = 0; i < h->nr_cpus; i++) {
+        const xlnuma_cpu *cpu = &h->cpus[i];
+
+        if (!h->cpu_described[i])
+            continue;
+        rc = xlnuma_host_add_cpu(ctx, c, i, cpu->core, cpu->socket,
+                                 cpu->online ? cpu->node : XLNUMA_NO_NODE);
+        if (rc)
+            goto out;
+    }
+    for (unsigned i = 0; i < h->nr_pools; i++) {
+        rc = xlnuma_host_add_pool(ctx, c, h->pools[i].id, h->pools[i].name,
+                                  h->pools[i].sched, &h->pools[i].cpus);
+        if (rc)
+            goto out;
+    }
+    for (unsigned i = 0; i < h->nr_domains; i++) {
+        xlnuma_domain d;
+
+        rc = dup_domain(&d, &h->domains[i]);
+        if (!rc)
+            rc = xlnuma_host_add_domain(ctx, c, &d);
+        xlnuma_domain_dispose(&d);
+        if (rc)
+            goto out;
+    }
+    *copy_r = c;
+    c = NULL;
+    rc = 0;
+ out:
+    xlnuma_host_free(c);
+    return rc;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * xlnuma_libxl.h: the libxl adapter, as hwloc/linux-libnuma.h is hwloc's
+ * bridge to libnuma.  Only libxl_host.c calls libxl_get_* and libxenctrl;
+ * the conversions are pure and unit-tested on structs built in tests.
+ */
+#ifndef XLNUMA_LIBXL_H
+#define XLNUMA_LIBXL_H
+
+#include <libxl.h>
+
+#include "xlnuma.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Reads the live host through libxl: libxl_get_numainfo,
+ * libxl_get_cpu_topology, libxl_list_cpupool, libxl_list_domain,
+ * libxl_list_vcpu, libxl_domain_get_nodeaffinity.  BACKEND when a call
+ * fails (logged with the call's name). */
+int xlnuma_host_from_libxl(xlnuma_ctx *ctx, libxl_ctx *lctx,
+                           xlnuma_host **host_r);
+
+/* Pure conversions (no hypervisor access). */
+int xlnuma_bitmap_from_libxl(const libxl_bitmap *src, xlnuma_bitmap *dst);
+int xlnuma_bitmap_to_libxl(libxl_ctx *lctx, const xlnuma_bitmap *src,
+                           libxl_bitmap *dst /* initialised */);
+
+/* Builds the host model from arrays as libxl returns them; used by
+ * xlnuma_host_from_libxl and by tests. */
+typedef struct {
+    libxl_numainfo *ninfo;
+    int nr_nodes;
+    libxl_cputopology *tinfo;
+    int nr_cpus;
+    libxl_cpupoolinfo *pools;
+    int nr_pools;
+    libxl_dominfo *doms;
+    int nr_doms;
+    /* per domain i: its vCPUs and node affinity */
+    libxl_vcpuinfo **vcpus;
+    int *nr_vcpus;
+    libxl_bitmap *nodeaffinity;
+} xlnuma_libxl_arrays;
+
+int xlnuma_host_from_libxl_arrays(xlnuma_ctx *ctx,
+                                  const xlnuma_libxl_arrays *a,
+                                  xlnuma_host **host_r);
+
+/* Writes a decision into a domain's build info, as libxl's own placement
+ * would: node map = res->best.nodes; every vCPU's soft affinity = the
+ * chosen nodes' pCPUs; in PIN mode the hard affinity as well.  Turns
+ * libxl's automatic placement off for the domain. */
+int xlnuma_apply_to_build_info(xlnuma_ctx *ctx, libxl_ctx *lctx,
+                               const xlnuma_host *h,
+                               const xlnuma_result *res, xlnuma_mode mode,
+                               libxl_domain_build_info *b_info);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XLNUMA_LIBXL_H */
