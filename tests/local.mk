@@ -10,9 +10,9 @@ CORE_TEST_LDADD = tests/libtestutil.la libxl_numa/libcore.la \
 CORE_TEST_CFLAGS = $(AM_CFLAGS) $(XENTOOLLOG_CFLAGS) $(CHECK_CFLAGS) \
 	-DTOP_SRCDIR=\"$(abs_top_srcdir)\"
 
-check_PROGRAMS += tests/check_bitmap
-tests_check_bitmap_SOURCES = tests/check_bitmap.c
-tests_check_bitmap_CFLAGS = $(CORE_TEST_CFLAGS)
-tests_check_bitmap_LDADD = $(CORE_TEST_LDADD)
-
-TESTS += tests/check_bitmap
+# One fragment per area, so people working in parallel do not collide.
+include tests/core.mk
+include tests/parse.mk
+include tests/reference.mk
+include tests/libxl.mk
+include tests/cli.mk
