@@ -371,6 +371,14 @@ typedef struct xlnuma_policy {
 const xlnuma_policy *xlnuma_policy_find(xlnuma_ctx *ctx, const char *name);
 /* The built-ins, NULL-terminated. */
 const xlnuma_policy *const *xlnuma_policy_builtins(void);
+/* "fewer runnable vCPUs", "more free memory", ...; never NULL. */
+const char *xlnuma_key_name(xlnuma_key k);
+/* The first of p's keys on which a and b differ; XLNUMA_KEY_END when they
+ * tie on every key (the earlier one in enumeration order wins) or p uses
+ * a compare callback.  For explaining why a winner beat a runner-up. */
+xlnuma_key xlnuma_deciding_key(const xlnuma_policy *p,
+                               const xlnuma_candidate *a,
+                               const xlnuma_candidate *b);
 /* Register a plug-in policy on ctx; p is borrowed and must outlive ctx.
  * INVAL when the name is taken or p has neither keys nor compare. */
 int xlnuma_policy_register(xlnuma_ctx *ctx, const xlnuma_policy *p);

@@ -79,5 +79,7 @@ int xlnuma__parse_u64(const char *s, uint64_t max, uint64_t *v_r);
 int xlnuma__candidate_compare(const xlnuma_policy *p,
                               const xlnuma_candidate *a,
                               const xlnuma_candidate *b);
+int xlnuma__key_compare(xlnuma_key k, const xlnuma_candidate *a,
+                        const xlnuma_candidate *b);
 
 #endif /* XLNUMA_INTERNAL_H */

@@ -5,3 +5,12 @@ tests_check_bitmap_SOURCES = tests/check_bitmap.c
 tests_check_bitmap_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_check_bitmap_LDADD = $(CORE_TEST_LDADD)
 TESTS += tests/check_bitmap
+
+check_PROGRAMS += tests/check_need tests/check_engine
+tests_check_need_SOURCES = tests/check_need.c
+tests_check_need_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_check_need_LDADD = $(CORE_TEST_LDADD)
+tests_check_engine_SOURCES = tests/check_engine.c
+tests_check_engine_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_check_engine_LDADD = $(CORE_TEST_LDADD)
+TESTS += tests/check_need tests/check_engine
