@@ -79,6 +79,13 @@ START_TEST(test_dl980_policies)
          * {4,5}. */
         { "xen43",   8 * GIB, 16, "1,4" },
         { "closest", 8 * GIB, 16, "4-5" },
+        /* docs/placement.md's worked example: 20578 MiB, 16 vCPUs. */
+        { "xen43",   20578 * MIB, 16, "1,4" },
+        { "closest", 20578 * MIB, 16, "4-5" },
+        { "packed",  20578 * MIB, 16, "0,7" },
+        { "greedy",  20578 * MIB, 16, "0-1" },
+        { "spread",  20578 * MIB, 16, "1,4" },
+        { "xen42",   20578 * MIB, 16, "1,4" },
         /* 20 GiB needs two nodes by memory alone. */
         { "packed",  20 * GIB, 1, "0,7" },
     };

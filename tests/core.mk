@@ -14,3 +14,9 @@ tests_check_engine_SOURCES = tests/check_engine.c
 tests_check_engine_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_check_engine_LDADD = $(CORE_TEST_LDADD)
 TESTS += tests/check_need tests/check_engine
+
+# Build hygiene: the export map matches the headers; each public header
+# compiles alone.
+TESTS += tests/check-map.sh tests/check-headers.sh
+EXTRA_DIST += tests/check-map.sh tests/check-headers.sh scripts/gen-map.sh \
+	scripts/demo.sh
