@@ -38,6 +38,7 @@ const char *xlnuma_outcome_name(xlnuma_outcome o)
     case XLNUMA_NOFIT_BOTH:       return "no-fit";
     case XLNUMA_NOFIT_EMPTY_POOL: return "empty-pool";
     case XLNUMA_NOFIT_FILTER:     return "filtered";
+    case XLNUMA_NOFIT_BUDGET:     return "budget-exhausted";
     }
     return "unknown";
 }

@@ -42,6 +42,22 @@ typedef struct {
     unsigned total;
 } cover;
 
+/* Sums of the r best values among the suffix [s, m) of the suitable
+ * nodes, in O(log m): a persistent segment tree over the values' ranks,
+ * one version per suffix start. */
+typedef struct {
+    unsigned cnt;
+    uint64_t sum;
+    unsigned l, r;
+} pst_node;
+
+typedef struct {
+    pst_node *n;
+    unsigned nr;
+    unsigned *root;             /* m + 1 versions */
+    unsigned m;
+} suffix_best;
+
 typedef struct {
     xlnuma_ctx *ctx;
     const xlnuma_host *h;
@@ -50,28 +66,55 @@ typedef struct {
     xlnuma_result *res;
 
     unsigned m;                 /* suitable nodes */
-    unsigned *node;             /* m: their ids, ascending */
+    /* The walk runs over positions 0..m-1; sidx maps a position to the
+     * suitable node's index (ids ascending), node to its node id.  The
+     * per-position arrays below are permuted copies of the b_ arrays. */
+    unsigned *sidx;             /* m */
+    unsigned *b_node;           /* m: suitable node ids, ascending */
+    uint64_t *b_free, *b_usable, *b_above, *b_cap, *b_load;
+    unsigned *b_threads;
+    unsigned *node;             /* m: node id at each position */
     uint64_t *free;             /* m */
     uint64_t *usable;           /* m: free minus DMA zone and headroom */
+    uint64_t *above_dma;        /* m: free minus the DMA zone */
     uint64_t *cap;              /* m: pCPUs (or cores) for the bound */
     unsigned *threads;          /* m: suitable pCPUs */
     uint64_t *load;             /* m: per-node runnable vCPUs */
-    unsigned *dist;             /* m x m */
     unsigned dmin;              /* smallest distance between two nodes */
-    unsigned *ord_free_desc, *ord_free_asc, *ord_usable_desc;
-    unsigned *ord_cap_desc, *ord_load_asc;
+    suffix_best sb_usable, sb_cap, sb_free_desc, sb_free_asc, sb_load;
     cover cores, vmask;
+
+    /* Dominance (additive policies only): dom[j] holds the i < j whose
+     * every figure is at least as good as j's.  A set that holds j but
+     * skipped such an i is never the answer: swapping j for i gives one
+     * as good and earlier in order. */
+    bool use_dom;
+    uint64_t *dom;              /* m rows of dom_words */
+    unsigned dom_words;
+    uint64_t *picked;           /* dom_words: the current prefix */
+
+    bool need_dist;             /* keys or callbacks look at distance */
+
+    /* Two phases (additive keys): phase 1 walks the nodes in the
+     * policy's own order to find the optimal value fast; phase 2 walks
+     * the id order to find the first set, in libxl's order, that has it
+     * (ties_win: a bound equal to the target does not cut; the first
+     * leaf equal to it ends the walk). */
+    bool ties_win, found_first, quiet;
 
     /* the walk */
     unsigned k;
     unsigned *pick;             /* k indices into the suitable nodes */
-    uint64_t cur_free, cur_usable, cur_load, cur_dist;
-    unsigned cur_cpus, cur_maxdist;
+    uint64_t cur_free, cur_usable, cur_load, cur_dist, cur_above;
+    unsigned cur_cpus;
+    unsigned *maxd;             /* max distance of the first d picks */
     bool prune;
+    unsigned long long steps, max_steps;
+    bool out_of_steps;
 
     /* outcome */
     bool have_best, have_runner, any_feasible;
-    xlnuma_candidate best, runner, scratch;
+    xlnuma_candidate best, runner, scratch, phase1_best;
     long best_trace;            /* index in res->trace, -1 */
     unsigned trace_cap;
     unsigned long long seq;
@@ -107,21 +150,6 @@ static unsigned long long binom(unsigned n, unsigned r)
     return v;
 }
 
-/* Sum of the r best values among indices >= start, best first in ord. */
-static uint64_t sum_best(const unsigned *ord, const uint64_t *val,
-                         unsigned m, unsigned start, unsigned r)
-{
-    uint64_t s = 0;
-
-    for (unsigned i = 0; i < m && r; i++) {
-        if (ord[i] < start)
-            continue;
-        s = sat_add(s, val[ord[i]]);
-        r--;
-    }
-    return s;
-}
-
 typedef struct {
     const uint64_t *val;
     bool desc;
@@ -150,6 +178,96 @@ static unsigned *make_order(const uint64_t *val, unsigned m, bool desc)
         o[i] = i;
     qsort_r(o, m, sizeof(*o), ord_cmp, &ob);
     return o;
+}
+
+/* ---- suffix sums ---- */
+
+static void sb_dispose(suffix_best *sb)
+{
+    free(sb->n);
+    free(sb->root);
+    memset(sb, 0, sizeof(*sb));
+}
+
+static unsigned sb_insert(suffix_best *sb, unsigned prev, unsigned lo,
+                          unsigned hi, unsigned pos, uint64_t v)
+{
+    unsigned id = sb->nr++;
+
+    sb->n[id] = sb->n[prev];
+    sb->n[id].cnt++;
+    sb->n[id].sum += v;
+    if (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2, c;
+
+        if (pos <= mid) {
+            c = sb_insert(sb, sb->n[prev].l, lo, mid, pos, v);
+            sb->n[id].l = c;
+        } else {
+            c = sb_insert(sb, sb->n[prev].r, mid + 1, hi, pos, v);
+            sb->n[id].r = c;
+        }
+    }
+    return id;
+}
+
+/* Values are at most 2^50 each and m at most 4096: sums fit. */
+static int sb_build(suffix_best *sb, const uint64_t *val, unsigned m,
+                    bool desc)
+{
+    unsigned depth = 1, *ord = NULL, *rank = NULL;
+    int rc;
+
+    while ((1u << (depth - 1)) < m)
+        depth++;
+    sb->m = m;
+    sb->n = calloc((size_t)m * (depth + 1) + 1, sizeof(*sb->n));
+    sb->root = calloc(m + 1, sizeof(*sb->root));
+    ord = make_order(val, m, desc);
+    rank = malloc((m ? m : 1) * sizeof(*rank));
+    if (!sb->n || !sb->root || !ord || !rank) {
+        rc = XLNUMA_ERROR_NOMEM;
+        goto out;
+    }
+    for (unsigned i = 0; i < m; i++)
+        rank[ord[i]] = i;
+    sb->nr = 1;                 /* node 0: the empty tree */
+    sb->root[m] = 0;
+    for (unsigned i = m; i-- > 0;)
+        sb->root[i] = sb_insert(sb, sb->root[i + 1], 0, m - 1, rank[i],
+                                val[i]);
+    rc = 0;
+ out:
+    free(ord);
+    free(rank);
+    return rc;
+}
+
+/* Sum of the r best values among the nodes [start, m). */
+static uint64_t sb_query(const suffix_best *sb, unsigned start, unsigned r)
+{
+    unsigned node, lo = 0, hi = sb->m - 1;
+    uint64_t acc = 0;
+
+    if (!r || start >= sb->m)
+        return 0;
+    node = sb->root[start];
+    if (sb->n[node].cnt <= r)
+        return sb->n[node].sum;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2, l = sb->n[node].l;
+
+        if (sb->n[l].cnt >= r) {
+            node = l;
+            hi = mid;
+        } else {
+            acc += sb->n[l].sum;
+            r -= sb->n[l].cnt;
+            node = sb->n[node].r;
+            lo = mid + 1;
+        }
+    }
+    return acc + sb->n[node].sum;
 }
 
 /* ---- coverage ---- */
@@ -381,7 +499,7 @@ static int trace_add(search *s, const xlnuma_candidate *c, xlnuma_verdict v,
     xlnuma_explained *e;
     int rc;
 
-    if (!s->req->explain)
+    if (!s->req->explain || s->quiet)
         return 0;
     if (res->nr_trace >= XLNUMA_TRACE_LIMIT) {
         res->trace_truncated = true;
@@ -438,21 +556,36 @@ static unsigned cur_load(const search *s)
     return (unsigned)s->cur_load;
 }
 
+static unsigned dist(const search *s, unsigned a, unsigned b)
+{
+    return s->h->nodes[s->node[a]].distance[s->node[b]];
+}
+
 static void add_node(search *s, unsigned depth, unsigned i)
 {
     s->pick[depth] = i;
     s->cur_free += s->free[i];
     s->cur_usable += s->usable[i];
+    s->cur_above += s->above_dma[i];
     s->cur_load += s->load[i];
     s->cur_cpus += s->threads[i];
-    cover_add(&s->cores, i);
-    cover_add(&s->vmask, i);
-    for (unsigned j = 0; j < depth; j++) {
-        unsigned a = s->pick[j];
-        unsigned d1 = s->dist[(size_t)a * s->m + i];
-        unsigned d2 = s->dist[(size_t)i * s->m + a];
+    cover_add(&s->cores, s->sidx[i]);
+    cover_add(&s->vmask, s->sidx[i]);
+    if (s->use_dom)
+        s->picked[i / 64] |= UINT64_C(1) << (i % 64);
+    if (s->need_dist) {
+        unsigned md = s->maxd[depth];
 
-        s->cur_dist += d1 + d2;
+        for (unsigned j = 0; j < depth; j++) {
+            unsigned a = s->pick[j], d1 = dist(s, a, i), d2 = dist(s, i, a);
+
+            s->cur_dist += d1 + d2;
+            if (d1 > md)
+                md = d1;
+            if (d2 > md)
+                md = d2;
+        }
+        s->maxd[depth + 1] = md;
     }
 }
 
@@ -460,33 +593,48 @@ static void remove_node(search *s, unsigned depth, unsigned i)
 {
     s->cur_free -= s->free[i];
     s->cur_usable -= s->usable[i];
+    s->cur_above -= s->above_dma[i];
     s->cur_load -= s->load[i];
     s->cur_cpus -= s->threads[i];
-    cover_remove(&s->cores, i);
-    cover_remove(&s->vmask, i);
-    for (unsigned j = 0; j < depth; j++) {
-        unsigned a = s->pick[j];
+    cover_remove(&s->cores, s->sidx[i]);
+    cover_remove(&s->vmask, s->sidx[i]);
+    if (s->use_dom)
+        s->picked[i / 64] &= ~(UINT64_C(1) << (i % 64));
+    if (s->need_dist)
+        for (unsigned j = 0; j < depth; j++) {
+            unsigned a = s->pick[j];
 
-        s->cur_dist -= s->dist[(size_t)a * s->m + i] +
-                       s->dist[(size_t)i * s->m + a];
-    }
+            s->cur_dist -= dist(s, a, i) + dist(s, i, a);
+        }
 }
 
-static unsigned maxdist_of(const search *s, unsigned n)
+/* Some i < j not in the prefix is at least as good as j. */
+static bool dominated(const search *s, unsigned j)
 {
-    unsigned md = 0;
+    const uint64_t *row = s->dom + (size_t)j * s->dom_words;
 
-    for (unsigned a = 0; a < n; a++)
-        for (unsigned b = 0; b < n; b++) {
+    for (unsigned w = 0; w <= j / 64; w++)
+        if (row[w] & ~s->picked[w])
+            return true;
+    return false;
+}
+
+/* Distance figures of a finished candidate, from its node map. */
+static void candidate_distances(const xlnuma_host *h, xlnuma_candidate *c)
+{
+    c->distance = 0;
+    c->max_distance = 0;
+    xlnuma_bitmap_for_each(a, &c->nodes)
+        xlnuma_bitmap_for_each(b, &c->nodes) {
             unsigned d;
 
             if (a == b)
                 continue;
-            d = s->dist[(size_t)s->pick[a] * s->m + s->pick[b]];
-            if (d > md)
-                md = d;
+            d = h->nodes[a].distance[b];
+            c->distance += d;
+            if (d > c->max_distance)
+                c->max_distance = d;
         }
-    return md;
 }
 
 static void evaluate_leaf(search *s)
@@ -495,25 +643,27 @@ static void evaluate_leaf(search *s)
     const xlnuma_request *req = s->req;
     uint64_t short_kib = 0;
     unsigned short_cpus = 0, cap = cur_cap(s);
+    bool filled = false;
     xlnuma_verdict v;
-    int rc;
+    int rc = 0;
 
-    rc = fill_nodes(s, c, s->k);
-    if (rc)
-        goto fail;
+#define FILL() do {                                                     \
+        if (!filled) {                                                  \
+            rc = fill_nodes(s, c, s->k);                                \
+            if (rc)                                                     \
+                goto fail;                                              \
+            filled = true;                                              \
+        }                                                               \
+    } while (0)
+
     c->nr_nodes = s->k;
-    c->nr_cpus = s->cur_cpus;
+    c->nr_cpus = cap;
     c->nr_cores = s->cores.total;
     c->load = cur_load(s);
     c->free_kib = s->cur_free;
-    c->free_above_dma_kib = 0;
-    for (unsigned j = 0; j < s->k; j++) {
-        const xlnuma_node *nd = &s->h->nodes[s->node[s->pick[j]]];
-
-        c->free_above_dma_kib += nd->memfree_kib - nd->dmafree_kib;
-    }
-    c->distance = s->cur_dist;
-    c->max_distance = maxdist_of(s, s->k);
+    c->free_above_dma_kib = s->cur_above;
+    c->distance = s->need_dist ? s->cur_dist : 0;
+    c->max_distance = s->need_dist ? s->maxd[s->k] : 0;
     c->order = s->seq++;
     s->res->nr_evaluated++;
 
@@ -522,19 +672,50 @@ static void evaluate_leaf(search *s)
     if (cap < req->vcpus)
         short_cpus = req->vcpus - cap;
     if (short_kib || short_cpus) {
-        v = short_kib && short_cpus ? XLNUMA_VERDICT_SHORT_BOTH
-            : short_kib ? XLNUMA_VERDICT_SHORT_MEMORY
-                        : XLNUMA_VERDICT_SHORT_CPUS;
-        rc = trace_add(s, c, v, short_kib, short_cpus, s->k, 1);
+        if (req->explain) {
+            v = short_kib && short_cpus ? XLNUMA_VERDICT_SHORT_BOTH
+                : short_kib ? XLNUMA_VERDICT_SHORT_MEMORY
+                            : XLNUMA_VERDICT_SHORT_CPUS;
+            FILL();
+            rc = trace_add(s, c, v, short_kib, short_cpus, s->k, 1);
+        }
         goto done;
     }
     s->any_feasible = true;
+    if (s->p->filter || s->p->compare)
+        FILL();
     if (s->p->filter && !s->p->filter(c, s->p->priv)) {
         rc = trace_add(s, c, XLNUMA_VERDICT_FILTERED, 0, 0, s->k, 1);
         goto done;
     }
+    if (s->ties_win) {
+        /* Phase 2: the first set with the target value is the answer. */
+        if (xlnuma__candidate_compare(s->p, c, &s->best) <= 0) {
+            FILL();
+            rc = xlnuma_candidate_copy(&s->best, c);
+            if (rc)
+                goto fail;
+            s->found_first = true;
+            rc = trace_add(s, c, XLNUMA_VERDICT_CHOSEN, 0, 0, s->k, 1);
+        } else {
+            if (!s->have_runner ||
+                xlnuma__candidate_compare(s->p, c, &s->runner) < 0) {
+                FILL();
+                rc = xlnuma_candidate_copy(&s->runner, c);
+                if (rc)
+                    goto fail;
+                s->have_runner = true;
+            }
+            if (req->explain) {
+                FILL();
+                rc = trace_add(s, c, XLNUMA_VERDICT_LOST, 0, 0, s->k, 1);
+            }
+        }
+        goto done;
+    }
     if (!s->have_best ||
         xlnuma__candidate_compare(s->p, c, &s->best) < 0) {
+        FILL();
         if (s->have_best) {
             /* The old best beat everything before it: it is the best
              * loser now. */
@@ -550,19 +731,25 @@ static void evaluate_leaf(search *s)
             goto fail;
         s->have_best = true;
         s->best_trace = -1;
-        if (req->explain && s->res->nr_trace < XLNUMA_TRACE_LIMIT)
+        if (req->explain && !s->quiet &&
+            s->res->nr_trace < XLNUMA_TRACE_LIMIT)
             s->best_trace = (long)s->res->nr_trace;
         rc = trace_add(s, c, XLNUMA_VERDICT_CHOSEN, 0, 0, s->k, 1);
     } else {
         if (!s->have_runner ||
             xlnuma__candidate_compare(s->p, c, &s->runner) < 0) {
+            FILL();
             rc = xlnuma_candidate_copy(&s->runner, c);
             if (rc)
                 goto fail;
             s->have_runner = true;
         }
-        rc = trace_add(s, c, XLNUMA_VERDICT_LOST, 0, 0, s->k, 1);
+        if (req->explain) {
+            FILL();
+            rc = trace_add(s, c, XLNUMA_VERDICT_LOST, 0, 0, s->k, 1);
+        }
     }
+#undef FILL
  done:
     if (!rc)
         return;
@@ -570,21 +757,19 @@ static void evaluate_leaf(search *s)
     s->rc = rc;
 }
 
-/* Can the group (picks 0..depth, r more from indices >= start) be cut? */
-static xlnuma_verdict group_cut(search *s, unsigned depth, unsigned start,
+/* Can every set that extends the j picked nodes with r more from
+ * [start, m) be cut?  CHOSEN: no; else the reason. */
+static xlnuma_verdict group_cut(search *s, unsigned j, unsigned start,
                                 unsigned r, uint64_t *short_kib,
                                 unsigned *short_cpus)
 {
     const xlnuma_request *req = s->req;
     uint64_t mem, cap, b;
-    unsigned j = depth + 1;      /* nodes in the prefix */
 
     *short_kib = 0;
     *short_cpus = 0;
-    mem = sat_add(s->cur_usable,
-                  sum_best(s->ord_usable_desc, s->usable, s->m, start, r));
-    cap = sat_add(cur_cap(s),
-                  sum_best(s->ord_cap_desc, s->cap, s->m, start, r));
+    mem = s->cur_usable + sb_query(&s->sb_usable, start, r);
+    cap = cur_cap(s) + sb_query(&s->sb_cap, start, r);
     if (mem < req->need_kib)
         *short_kib = req->need_kib - mem;
     if (cap < req->vcpus)
@@ -594,7 +779,7 @@ static xlnuma_verdict group_cut(search *s, unsigned depth, unsigned start,
             : *short_kib ? XLNUMA_VERDICT_SHORT_MEMORY
                          : XLNUMA_VERDICT_SHORT_CPUS;
     if (!s->have_best || s->p->compare)
-        return XLNUMA_VERDICT_CHOSEN;       /* no cut */
+        return XLNUMA_VERDICT_CHOSEN;
     for (unsigned i = 0; i < XLNUMA_MAX_KEYS && s->p->keys[i]; i++) {
         int c;
 
@@ -603,18 +788,15 @@ static xlnuma_verdict group_cut(search *s, unsigned depth, unsigned start,
             if (s->p->load_model == XLNUMA_LOAD_PER_CANDIDATE)
                 b = s->vmask.total;
             else
-                b = s->cur_load +
-                    sum_best(s->ord_load_asc, s->load, s->m, start, r);
+                b = s->cur_load + sb_query(&s->sb_load, start, r);
             c = b > s->best.load ? 1 : b < s->best.load ? -1 : 0;
             break;
         case XLNUMA_KEY_FREE_MORE:
-            b = sat_add(s->cur_free,
-                        sum_best(s->ord_free_desc, s->free, s->m, start, r));
+            b = s->cur_free + sb_query(&s->sb_free_desc, start, r);
             c = b < s->best.free_kib ? 1 : b > s->best.free_kib ? -1 : 0;
             break;
         case XLNUMA_KEY_FREE_LESS:
-            b = s->cur_free +
-                sum_best(s->ord_free_asc, s->free, s->m, start, r);
+            b = s->cur_free + sb_query(&s->sb_free_asc, start, r);
             c = b > s->best.free_kib ? 1 : b < s->best.free_kib ? -1 : 0;
             break;
         case XLNUMA_KEY_DISTANCE_LESS:
@@ -622,15 +804,13 @@ static xlnuma_verdict group_cut(search *s, unsigned depth, unsigned start,
                 (2ull * j * r + (uint64_t)r * (r ? r - 1 : 0));
             c = b > s->best.distance ? 1 : b < s->best.distance ? -1 : 0;
             break;
-        case XLNUMA_KEY_MAXDIST_LESS: {
-            unsigned md = maxdist_of(s, j);
-
-            if (r && s->dmin > md)
-                md = s->dmin;
-            c = md > s->best.max_distance ? 1
-                : md < s->best.max_distance ? -1 : 0;
+        case XLNUMA_KEY_MAXDIST_LESS:
+            b = s->maxd[j];
+            if (j + r >= 2 && s->dmin > b)
+                b = s->dmin;
+            c = b > s->best.max_distance ? 1
+                : b < s->best.max_distance ? -1 : 0;
             break;
-        }
         default:
             c = 0;
             break;
@@ -640,49 +820,65 @@ static xlnuma_verdict group_cut(search *s, unsigned depth, unsigned start,
         if (c > 0)
             return XLNUMA_VERDICT_LOST;
     }
-    return XLNUMA_VERDICT_LOST;             /* at best a later tie */
+    /* At best a tie: a later tie loses, except in phase 2. */
+    return s->ties_win ? XLNUMA_VERDICT_CHOSEN : XLNUMA_VERDICT_LOST;
+}
+
+static void record_cut(search *s, unsigned j, xlnuma_verdict v,
+                       unsigned long long g, uint64_t sk, unsigned sc)
+{
+    xlnuma_candidate *c = &s->scratch;
+    int rc;
+
+    s->res->nr_pruned = s->res->nr_pruned + g < g ? ULLONG_MAX
+                                                 : s->res->nr_pruned + g;
+    if (!s->req->explain || s->quiet)
+        return;
+    rc = fill_nodes(s, c, j);
+    if (rc) {
+        s->rc = rc;
+        return;
+    }
+    c->nr_nodes = s->k;
+    c->free_kib = s->cur_free;
+    c->load = cur_load(s);
+    c->nr_cpus = cur_cap(s);
+    c->distance = s->need_dist ? s->cur_dist : 0;
+    rc = trace_add(s, c, XLNUMA_VERDICT_PRUNED, sk, sc, j, g);
+    (void)v;
+    if (rc)
+        s->rc = rc;
 }
 
 static void walk(search *s, unsigned start, unsigned depth)
 {
     unsigned r = s->k - depth;  /* picks left, this one included */
+    uint64_t sk;
+    unsigned sc;
+    xlnuma_verdict v;
 
-    for (unsigned i = start; i + r <= s->m && !s->rc; i++) {
-        add_node(s, depth, i);
-        if (depth + 1 == s->k) {
-            evaluate_leaf(s);
-        } else if (s->prune) {
-            uint64_t sk;
-            unsigned sc;
-            xlnuma_verdict v = group_cut(s, depth, i + 1, r - 1, &sk, &sc);
-
-            if (v != XLNUMA_VERDICT_CHOSEN) {
-                unsigned long long g = binom(s->m - i - 1, r - 1);
-
-                s->res->nr_pruned = s->res->nr_pruned + g < g
-                    ? ULLONG_MAX : s->res->nr_pruned + g;
-                if (s->req->explain) {
-                    xlnuma_candidate *c = &s->scratch;
-                    int rc = fill_nodes(s, c, depth + 1);
-
-                    if (!rc) {
-                        c->nr_nodes = s->k;
-                        c->free_kib = s->cur_free;
-                        c->load = cur_load(s);
-                        c->nr_cpus = s->cur_cpus;
-                        c->distance = s->cur_dist;
-                        rc = trace_add(s, c, XLNUMA_VERDICT_PRUNED, sk, sc,
-                                       depth + 1, g);
-                    }
-                    if (rc)
-                        s->rc = rc;
-                }
-            } else {
-                walk(s, i + 1, depth + 1);
-            }
-        } else {
-            walk(s, i + 1, depth + 1);
+    for (unsigned i = start; i + r <= s->m; i++) {
+        if (s->rc || s->out_of_steps || s->found_first)
+            return;
+        if (++s->steps > s->max_steps) {
+            s->out_of_steps = true;
+            return;
         }
+        /* Bounds only worsen as i grows: a cut here ends the loop. */
+        if (s->prune) {
+            v = group_cut(s, depth, i, r, &sk, &sc);
+            if (v != XLNUMA_VERDICT_CHOSEN) {
+                record_cut(s, depth, v, binom(s->m - i, r), sk, sc);
+                return;
+            }
+        }
+        if (s->use_dom && dominated(s, i))
+            continue;
+        add_node(s, depth, i);
+        if (depth + 1 == s->k)
+            evaluate_leaf(s);
+        else
+            walk(s, i + 1, depth + 1);
         remove_node(s, depth, i);
     }
 }
@@ -691,24 +887,80 @@ static void walk(search *s, unsigned start, unsigned depth)
 
 static void search_dispose(search *s)
 {
+    free(s->sidx);
+    free(s->b_node);
+    free(s->b_free);
+    free(s->b_usable);
+    free(s->b_above);
+    free(s->b_cap);
+    free(s->b_load);
+    free(s->b_threads);
     free(s->node);
     free(s->free);
     free(s->usable);
+    free(s->above_dma);
     free(s->cap);
     free(s->threads);
     free(s->load);
-    free(s->dist);
-    free(s->ord_free_desc);
-    free(s->ord_free_asc);
-    free(s->ord_usable_desc);
-    free(s->ord_cap_desc);
-    free(s->ord_load_asc);
+    free(s->dom);
+    free(s->picked);
+    free(s->maxd);
+    sb_dispose(&s->sb_usable);
+    sb_dispose(&s->sb_cap);
+    sb_dispose(&s->sb_free_desc);
+    sb_dispose(&s->sb_free_asc);
+    sb_dispose(&s->sb_load);
     free(s->pick);
     cover_dispose(&s->cores, s->m);
     cover_dispose(&s->vmask, s->m);
     xlnuma_candidate_dispose(&s->best);
     xlnuma_candidate_dispose(&s->runner);
     xlnuma_candidate_dispose(&s->scratch);
+    xlnuma_candidate_dispose(&s->phase1_best);
+}
+
+/* Is node i at least as good as node j on everything the policy and the
+ * feasibility test look at? */
+static bool at_least_as_good(const search *s, unsigned i, unsigned j)
+{
+    if (s->usable[i] < s->usable[j] || s->cap[i] < s->cap[j])
+        return false;
+    for (unsigned k = 0; k < XLNUMA_MAX_KEYS && s->p->keys[k]; k++) {
+        switch (s->p->keys[k]) {
+        case XLNUMA_KEY_LOAD_LESS:
+            if (s->load[i] > s->load[j])
+                return false;
+            break;
+        case XLNUMA_KEY_FREE_MORE:
+            if (s->free[i] < s->free[j])
+                return false;
+            break;
+        case XLNUMA_KEY_FREE_LESS:
+            if (s->free[i] > s->free[j])
+                return false;
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
+
+static int build_dominance(search *s)
+{
+    s->dom_words = (s->m + 63) / 64;
+    s->dom = calloc((size_t)s->m * s->dom_words, sizeof(*s->dom));
+    s->picked = calloc(s->dom_words, sizeof(*s->picked));
+    if (!s->dom || !s->picked)
+        return XLNUMA_ERROR_NOMEM;
+    for (unsigned j = 0; j < s->m; j++) {
+        uint64_t *row = s->dom + (size_t)j * s->dom_words;
+
+        for (unsigned i = 0; i < j; i++)
+            if (at_least_as_good(s, i, j))
+                row[i / 64] |= UINT64_C(1) << (i % 64);
+    }
+    return 0;
 }
 
 static uint64_t node_usable(const xlnuma_request *req, const xlnuma_node *n)
@@ -852,6 +1104,122 @@ static int build_vmask(search *s, const int *idx_of)
     return rc;
 }
 
+/* Fill the per-position arrays for the order perm (positions ->
+ * suitable indices) and rebuild what depends on it. */
+static int prepare_phase(search *s, const unsigned *perm)
+{
+    unsigned m = s->m;
+    int rc;
+
+#define ALLOC(f) do {                                                   \
+        if (!s->f && !(s->f = calloc(m ? m : 1, sizeof(*s->f))))        \
+            return XLNUMA_ERROR_NOMEM;                                  \
+    } while (0)
+    ALLOC(sidx);
+    ALLOC(node);
+    ALLOC(free);
+    ALLOC(usable);
+    ALLOC(above_dma);
+    ALLOC(cap);
+    ALLOC(threads);
+    ALLOC(load);
+#undef ALLOC
+    for (unsigned p = 0; p < m; p++) {
+        unsigned i = perm[p];
+
+        s->sidx[p] = i;
+        s->node[p] = s->b_node[i];
+        s->free[p] = s->b_free[i];
+        s->usable[p] = s->b_usable[i];
+        s->above_dma[p] = s->b_above[i];
+        s->cap[p] = s->b_cap[i];
+        s->threads[p] = s->b_threads[i];
+        s->load[p] = s->b_load[i];
+    }
+    sb_dispose(&s->sb_usable);
+    sb_dispose(&s->sb_cap);
+    sb_dispose(&s->sb_free_desc);
+    sb_dispose(&s->sb_free_asc);
+    sb_dispose(&s->sb_load);
+    rc = sb_build(&s->sb_usable, s->usable, m, true);
+    if (!rc)
+        rc = sb_build(&s->sb_cap, s->cap, m, true);
+    if (!rc)
+        rc = sb_build(&s->sb_free_desc, s->free, m, true);
+    if (!rc)
+        rc = sb_build(&s->sb_free_asc, s->free, m, false);
+    if (!rc)
+        rc = sb_build(&s->sb_load, s->load, m, false);
+    if (rc)
+        return rc;
+    if (s->use_dom) {
+        free(s->dom);
+        free(s->picked);
+        s->dom = NULL;
+        s->picked = NULL;
+        rc = build_dominance(s);
+        if (rc)
+            return rc;
+    }
+    s->dmin = 0;
+    if (s->need_dist && m > 1) {
+        s->dmin = UINT32_MAX;
+        for (unsigned i = 0; i < m; i++)
+            for (unsigned j = 0; j < m; j++)
+                if (i != j && dist(s, i, j) < s->dmin)
+                    s->dmin = dist(s, i, j);
+    }
+    s->cur_free = s->cur_usable = s->cur_above = s->cur_load = 0;
+    s->cur_dist = 0;
+    s->cur_cpus = 0;
+    s->found_first = false;
+    return 0;
+}
+
+/* The policy's own order: its keys, then more usable memory, more
+ * pCPUs, lower id. */
+static int perm_cmp(const void *a, const void *b, void *arg)
+{
+    const search *s = arg;
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+    for (unsigned i = 0; i < XLNUMA_MAX_KEYS && s->p->keys[i]; i++) {
+        switch (s->p->keys[i]) {
+        case XLNUMA_KEY_LOAD_LESS:
+            if (s->b_load[x] != s->b_load[y])
+                return s->b_load[x] < s->b_load[y] ? -1 : 1;
+            break;
+        case XLNUMA_KEY_FREE_MORE:
+            if (s->b_free[x] != s->b_free[y])
+                return s->b_free[x] > s->b_free[y] ? -1 : 1;
+            break;
+        case XLNUMA_KEY_FREE_LESS:
+            if (s->b_free[x] != s->b_free[y])
+                return s->b_free[x] < s->b_free[y] ? -1 : 1;
+            break;
+        default:
+            break;
+        }
+    }
+    if (s->b_usable[x] != s->b_usable[y])
+        return s->b_usable[x] > s->b_usable[y] ? -1 : 1;
+    if (s->b_cap[x] != s->b_cap[y])
+        return s->b_cap[x] > s->b_cap[y] ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static unsigned *policy_permutation(search *s)
+{
+    unsigned *o = malloc((s->m ? s->m : 1) * sizeof(*o));
+
+    if (!o)
+        return NULL;
+    for (unsigned i = 0; i < s->m; i++)
+        o[i] = i;
+    qsort_r(o, s->m, sizeof(*o), perm_cmp, s);
+    return o;
+}
+
 static unsigned auto_min_nodes(const xlnuma_host *h, unsigned vcpus)
 {
     unsigned c0 = xlnuma_bitmap_count(&h->nodes[0].cpus);
@@ -871,16 +1239,20 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
     const xlnuma_pool *pool;
     xlnuma_bitmap S;
     int *idx_of = NULL;
+    unsigned *identity = NULL, *policy_order = NULL;
     unsigned pool_id, min_nodes, max_nodes;
+    bool additive;
     int rc;
 
     memset(&s, 0, sizeof(s));
     xlnuma_candidate_init(&s.best);
     xlnuma_candidate_init(&s.runner);
     xlnuma_candidate_init(&s.scratch);
+    xlnuma_candidate_init(&s.phase1_best);
     s.best_trace = -1;
     xlnuma_bitmap_init(&S);
     xlnuma_result_dispose(res);
+    res->exact = true;
 
     if (!h || !req || !h->finished) {
         LOG(ERROR, "placement needs a finished host and a request");
@@ -921,6 +1293,11 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
         goto out;
     }
 
+    if (req->pool < -1) {
+        LOG(ERROR, "cpupool id %d is invalid (-1 means Pool-0)", req->pool);
+        rc = XLNUMA_ERROR_INVAL;
+        goto out;
+    }
     pool_id = req->pool < 0 ? 0 : (unsigned)req->pool;
     pool = xlnuma_host_pool_by_id(h, pool_id);
     if (!pool) {
@@ -950,8 +1327,8 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
 
     /* Suitable nodes and their figures. */
     idx_of = malloc(h->nr_nodes * sizeof(*idx_of));
-    s.node = malloc(h->nr_nodes * sizeof(*s.node));
-    if (!idx_of || !s.node) {
+    s.b_node = malloc(h->nr_nodes * sizeof(*s.b_node));
+    if (!idx_of || !s.b_node) {
         rc = XLNUMA_ERROR_NOMEM;
         goto out;
     }
@@ -959,16 +1336,17 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
         idx_of[n] = -1;
         if (xlnuma_bitmap_intersects(&h->nodes[n].cpus, &S)) {
             idx_of[n] = (int)s.m;
-            s.node[s.m++] = n;
+            s.b_node[s.m++] = n;
         }
     }
-    s.free = calloc(s.m, sizeof(*s.free));
-    s.usable = calloc(s.m, sizeof(*s.usable));
-    s.cap = calloc(s.m, sizeof(*s.cap));
-    s.threads = calloc(s.m, sizeof(*s.threads));
-    s.load = calloc(s.m, sizeof(*s.load));
-    s.dist = calloc((size_t)s.m * s.m, sizeof(*s.dist));
-    if (!s.free || !s.usable || !s.cap || !s.threads || !s.load || !s.dist) {
+    s.b_free = calloc(s.m, sizeof(*s.b_free));
+    s.b_usable = calloc(s.m, sizeof(*s.b_usable));
+    s.b_above = calloc(s.m, sizeof(*s.b_above));
+    s.b_cap = calloc(s.m, sizeof(*s.b_cap));
+    s.b_threads = calloc(s.m, sizeof(*s.b_threads));
+    s.b_load = calloc(s.m, sizeof(*s.b_load));
+    if (!s.b_free || !s.b_usable || !s.b_above || !s.b_cap ||
+        !s.b_threads || !s.b_load) {
         rc = XLNUMA_ERROR_NOMEM;
         goto out;
     }
@@ -978,32 +1356,20 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
     rc = build_vmask(&s, idx_of);
     if (rc)
         goto out;
-    s.dmin = UINT32_MAX;
     for (unsigned i = 0; i < s.m; i++) {
-        const xlnuma_node *nd = &h->nodes[s.node[i]];
-        xlnuma_bitmap t;
+        const xlnuma_node *nd = &h->nodes[s.b_node[i]];
 
-        s.free[i] = nd->memfree_kib;
-        s.usable[i] = node_usable(req, nd);
-        xlnuma_bitmap_init(&t);
-        rc = xlnuma_bitmap_and(&t, &nd->cpus, &S);
-        if (rc)
-            goto out;
-        s.threads[i] = xlnuma_bitmap_count(&t);
-        s.cap[i] = req->smt_cores ? s.cores.nr_by_node[i] : s.threads[i];
-        xlnuma_bitmap_dispose(&t);
-        s.load[i] = res->node_load[s.node[i]];
-        for (unsigned j = 0; j < s.m; j++) {
-            unsigned d = nd->distance[s.node[j]];
-
-            s.dist[(size_t)i * s.m + j] = d;
-            if (i != j && d < s.dmin)
-                s.dmin = d;
-        }
-        res->max_free_kib += s.free[i];
+        s.b_free[i] = nd->memfree_kib;
+        s.b_usable[i] = node_usable(req, nd);
+        s.b_above[i] = nd->memfree_kib - nd->dmafree_kib;
+        xlnuma_bitmap_for_each(c, &nd->cpus)
+            if (xlnuma_bitmap_test(&S, (unsigned)c))
+                s.b_threads[i]++;
+        s.b_cap[i] = req->smt_cores ? s.cores.nr_by_node[i]
+                                    : s.b_threads[i];
+        s.b_load[i] = res->node_load[s.b_node[i]];
+        res->max_free_kib += s.b_free[i];
     }
-    if (s.dmin == UINT32_MAX)
-        s.dmin = 0;
     res->nr_suitable_nodes = s.m;
 
     min_nodes = req->min_nodes ? req->min_nodes
@@ -1023,18 +1389,6 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
     res->min_nodes = min_nodes;
     res->max_nodes = max_nodes;
 
-    s.ord_free_desc = make_order(s.free, s.m, true);
-    s.ord_free_asc = make_order(s.free, s.m, false);
-    s.ord_usable_desc = make_order(s.usable, s.m, true);
-    s.ord_cap_desc = make_order(s.cap, s.m, true);
-    s.ord_load_asc = make_order(s.load, s.m, false);
-    s.pick = calloc(max_nodes, sizeof(*s.pick));
-    if (!s.ord_free_desc || !s.ord_free_asc || !s.ord_usable_desc ||
-        !s.ord_cap_desc || !s.ord_load_asc || !s.pick) {
-        rc = XLNUMA_ERROR_NOMEM;
-        goto out;
-    }
-
     /* Explaining a small search shows every set; a big one is pruned
      * and shows the groups it cut. */
     s.prune = true;
@@ -1048,50 +1402,117 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
         }
         s.prune = total > XLNUMA_TRACE_LIMIT;
     }
+    s.need_dist = s.p->compare || s.p->filter || req->explain;
+    s.use_dom = s.prune && !s.p->compare && !s.p->filter &&
+                s.p->load_model == XLNUMA_LOAD_PER_NODE && !req->smt_cores;
+    additive = s.use_dom && s.p->keys[0] != XLNUMA_KEY_END;
+    for (unsigned i = 0; i < XLNUMA_MAX_KEYS && s.p->keys[i]; i++) {
+        xlnuma_key key = s.p->keys[i];
 
-    for (unsigned k = min_nodes; k <= max_nodes && !s.have_best; k++) {
-        uint64_t mem, cap;
-
-        s.k = k;
-        /* No k-set can be feasible: skip the size at once. */
-        mem = sum_best(s.ord_usable_desc, s.usable, s.m, 0, k);
-        cap = sum_best(s.ord_cap_desc, s.cap, s.m, 0, k);
-        if (s.prune && (mem < req->need_kib || cap < req->vcpus)) {
-            unsigned long long g = binom(s.m, k);
-
-            res->nr_pruned = res->nr_pruned + g < g ? ULLONG_MAX
-                                                    : res->nr_pruned + g;
-            if (req->explain) {
-                xlnuma_candidate *c = &s.scratch;
-                uint64_t sk = mem < req->need_kib ? req->need_kib - mem : 0;
-                unsigned sc = cap < req->vcpus
-                    ? (unsigned)(req->vcpus - cap) : 0;
-
-                xlnuma_bitmap_clear(&c->nodes);
-                c->nr_nodes = k;
-                c->free_kib = 0;
-                c->load = 0;
-                c->nr_cpus = 0;
-                c->distance = 0;
-                rc = trace_add(&s, c, XLNUMA_VERDICT_PRUNED, sk, sc, 0, g);
-                if (rc)
-                    goto out;
-            }
-            continue;
+        if (key == XLNUMA_KEY_DISTANCE_LESS ||
+            key == XLNUMA_KEY_MAXDIST_LESS)
+            s.need_dist = true;
+        if (key != XLNUMA_KEY_LOAD_LESS && key != XLNUMA_KEY_FREE_MORE &&
+            key != XLNUMA_KEY_FREE_LESS) {
+            s.use_dom = false;
+            additive = false;
         }
-        walk(&s, 0, 0);
-        if (s.rc) {
-            rc = s.rc;
+    }
+    s.pick = calloc(max_nodes, sizeof(*s.pick));
+    s.maxd = calloc(max_nodes + 1, sizeof(*s.maxd));
+    identity = malloc(s.m * sizeof(*identity));
+    if (!s.pick || !s.maxd || !identity) {
+        rc = XLNUMA_ERROR_NOMEM;
+        goto out;
+    }
+    for (unsigned i = 0; i < s.m; i++)
+        identity[i] = i;
+    if (additive) {
+        policy_order = policy_permutation(&s);
+        if (!policy_order) {
+            rc = XLNUMA_ERROR_NOMEM;
             goto out;
         }
     }
+    s.max_steps = req->max_steps ? req->max_steps : XLNUMA_DEFAULT_STEPS;
+
+    for (unsigned k = min_nodes;
+         k <= max_nodes && !s.have_best && !s.out_of_steps; k++) {
+        s.k = k;
+        if (additive) {
+            /* Phase 1: the optimal value, walking the policy's order. */
+            rc = prepare_phase(&s, policy_order);
+            if (rc)
+                goto out;
+            s.quiet = true;
+            walk(&s, 0, 0);
+            s.quiet = false;
+            if (s.rc) {
+                rc = s.rc;
+                goto out;
+            }
+            if (!s.have_best || s.out_of_steps)
+                continue;
+            /* Phase 2: the first set in libxl's order with that value. */
+            rc = xlnuma_candidate_copy(&s.phase1_best, &s.best);
+            if (rc)
+                goto out;
+            rc = prepare_phase(&s, identity);
+            if (rc)
+                goto out;
+            s.ties_win = true;
+            s.best_trace = -1;
+            walk(&s, 0, 0);
+            s.ties_win = false;
+            if (s.rc) {
+                rc = s.rc;
+                goto out;
+            }
+            if (!s.found_first && s.out_of_steps) {
+                /* The value is optimal; the order among equals is not
+                 * proven: keep phase 1's set (exact stays false). */
+                rc = xlnuma_candidate_copy(&s.best, &s.phase1_best);
+                if (rc)
+                    goto out;
+            } else if (!s.found_first) {
+                LOG(ERROR, "internal error: phase 2 did not find the value "
+                    "phase 1 found (k=%u)", k);
+                rc = XLNUMA_ERROR_INVAL;
+                goto out;
+            }
+            /* A set with the same value that lost on order is the most
+             * telling runner-up. */
+            if (!xlnuma_bitmap_equal(&s.phase1_best.nodes, &s.best.nodes)) {
+                rc = xlnuma_candidate_copy(&s.runner, &s.phase1_best);
+                if (rc)
+                    goto out;
+                s.have_runner = true;
+            }
+        } else {
+            rc = prepare_phase(&s, identity);
+            if (rc)
+                goto out;
+            walk(&s, 0, 0);
+            if (s.rc) {
+                rc = s.rc;
+                goto out;
+            }
+        }
+    }
+    res->nr_steps = s.steps > s.max_steps ? s.max_steps : s.steps;
+    res->exact = !s.out_of_steps;
+    if (s.out_of_steps)
+        LOG(WARN, "placement search stopped after %llu steps: the answer "
+            "is the best found, not proven optimal", s.max_steps);
 
     if (s.have_best) {
         res->outcome = XLNUMA_PLACED;
+        candidate_distances(h, &s.best);
         rc = xlnuma_candidate_copy(&res->best, &s.best);
         if (rc)
             goto out;
         if (s.have_runner) {
+            candidate_distances(h, &s.runner);
             rc = xlnuma_candidate_copy(&res->runner_up, &s.runner);
             if (rc)
                 goto out;
@@ -1107,12 +1528,16 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
         bool mem_short, cpu_short;
 
         for (unsigned i = 0; i < s.m; i++) {
-            all_mem = sat_add(all_mem, s.usable[i]);
-            all_cap += s.cap[i];
+            all_mem = sat_add(all_mem, s.b_usable[i]);
+            all_cap += s.b_threads[i];
         }
+        if (req->smt_cores)
+            all_cap = s.cores.nr_sets;   /* a core may span nodes */
         mem_short = all_mem < req->need_kib;
         cpu_short = all_cap < req->vcpus;
-        if (mem_short && !cpu_short)
+        if (s.out_of_steps)
+            res->outcome = XLNUMA_NOFIT_BUDGET;
+        else if (mem_short && !cpu_short)
             res->outcome = XLNUMA_NOFIT_MEMORY;
         else if (cpu_short && !mem_short)
             res->outcome = XLNUMA_NOFIT_CPUS;
@@ -1130,6 +1555,8 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
     if (rc)
         xlnuma_result_dispose(res);
     free(idx_of);
+    free(identity);
+    free(policy_order);
     xlnuma_bitmap_dispose(&S);
     search_dispose(&s);
     return rc;

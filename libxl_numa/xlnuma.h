@@ -301,8 +301,10 @@ unsigned xlnuma_guest_vcpus(const xlnuma_guest *g);
 typedef struct {
     xlnuma_bitmap nodes;
     unsigned nr_nodes;
-    unsigned nr_cpus;           /* suitable pCPUs in the set */
-    unsigned nr_cores;          /* distinct cores among them */
+    unsigned nr_cpus;           /* capacity compared with the vCPUs:
+                                 * suitable pCPUs, or distinct cores
+                                 * when the request says smt_cores */
+    unsigned nr_cores;          /* distinct cores among the pCPUs */
     unsigned load;              /* runnable vCPUs, as the policy counts */
     uint64_t free_kib;          /* exact 64-bit sum */
     uint64_t free_above_dma_kib;
@@ -405,7 +407,12 @@ typedef struct {
     bool smt_cores;             /* compare vCPUs with cores, not threads */
     bool dma_aware;             /* need must fit above the DMA zone */
     bool explain;               /* record every candidate */
+    /* Search budget in steps (nodes tried); 0: XLNUMA_DEFAULT_STEPS.
+     * Every host up to 24 nodes finishes far inside it; see exact. */
+    unsigned long long max_steps;
 } xlnuma_request;
+
+#define XLNUMA_DEFAULT_STEPS 50000000ULL
 
 void xlnuma_request_init(xlnuma_request *r);
 void xlnuma_request_dispose(xlnuma_request *r);
@@ -418,6 +425,7 @@ typedef enum {
     XLNUMA_NOFIT_BOTH,          /* memory and pCPUs never in one set */
     XLNUMA_NOFIT_EMPTY_POOL,    /* the suitable set of pCPUs is empty */
     XLNUMA_NOFIT_FILTER,        /* every feasible set was filtered out */
+    XLNUMA_NOFIT_BUDGET,        /* the step budget ran out first */
 } xlnuma_outcome;
 
 /* Short words: "placed", "one-node-host", "no-memory", ... */
@@ -459,6 +467,12 @@ typedef struct {
     unsigned min_nodes, max_nodes;
     unsigned long long nr_evaluated;  /* candidates looked at */
     unsigned long long nr_pruned;     /* candidates cut by bounds */
+    unsigned long long nr_steps;      /* nodes tried by the search */
+    /* true: the answer is exactly what exhaustive enumeration gives.
+     * false: the step budget ran out first; best is then the best
+     * feasible candidate the search had found (or the outcome is
+     * XLNUMA_NOFIT_BUDGET when it had found none). */
+    bool exact;
     /* Per-node runnable vCPUs as the policy counts them (per-node
      * model), nr_nodes entries. */
     unsigned *node_load;
