@@ -42,6 +42,9 @@ typedef struct {
     libxl_vcpuinfo **vcpus;
     int *nr_vcpus;
     libxl_bitmap *nodeaffinity;
+    /* per domain i: its name (libxl_domid_to_name); the array or an
+     * entry may be NULL (unknown, e.g. a dying domain) */
+    char **names;
 } xlnuma_libxl_arrays;
 
 int xlnuma_host_from_libxl_arrays(xlnuma_ctx *ctx,
@@ -56,6 +59,22 @@ int xlnuma_apply_to_build_info(xlnuma_ctx *ctx, libxl_ctx *lctx,
                                const xlnuma_host *h,
                                const xlnuma_result *res, xlnuma_mode mode,
                                libxl_domain_build_info *b_info);
+
+/* Reads a live domain's node affinity and the unions of its vCPUs' hard
+ * and soft affinities (what `xl-numa create` verifies).  Each out-param
+ * is initialised by the caller, replaced on success, and may be NULL when
+ * not wanted.  The node map is as wide as Xen's (MAX_NUMNODES bits), as
+ * Xen reports it.  NOTFOUND when the domain does not exist; BACKEND when
+ * a libxl call fails. */
+int xlnuma_libxl_domain_affinity(xlnuma_ctx *ctx, libxl_ctx *lctx,
+                                 uint32_t domid,
+                                 xlnuma_bitmap *nodeaff_r /* or NULL */,
+                                 xlnuma_bitmap *hard_r /* or NULL */,
+                                 xlnuma_bitmap *soft_r /* or NULL */);
+
+/* The id of the live domain called name.  NOTFOUND when none is. */
+int xlnuma_libxl_domid_by_name(xlnuma_ctx *ctx, libxl_ctx *lctx,
+                               const char *name, uint32_t *domid_r);
 
 #ifdef __cplusplus
 }
