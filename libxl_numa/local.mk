@@ -11,7 +11,7 @@ libxl_numa_libcore_la_SOURCES = \
 	libxl_numa/parse_xl.c libxl_numa/parse_numactl.c \
 	libxl_numa/state_json.c libxl_numa/hostsrc.c
 libxl_numa_libcore_la_CFLAGS = $(AM_CFLAGS) $(XENTOOLLOG_CFLAGS) $(YAJL_CFLAGS)
-libxl_numa_libcore_la_LIBADD = $(XENTOOLLOG_LIBS) $(YAJL_LIBS)
+libxl_numa_libcore_la_LIBADD = $(XENTOOLLOG_LIBS) $(YAJL_LIBS) -lm
 
 libxl_numa_libadapter_la_SOURCES = \
 	libxl_numa/libxl_convert.c libxl_numa/libxl_host.c

@@ -24,6 +24,7 @@
 #define _GNU_SOURCE             /* qsort_r */
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,27 @@ typedef struct {
     unsigned m;
 } suffix_best;
 
+/* The same over doubles, for the combined load/memory bound. */
+typedef struct {
+    unsigned cnt;
+    double sum;
+    unsigned l, r;
+} pstd_node;
+
+typedef struct {
+    pstd_node *n;
+    unsigned nr;
+    unsigned *root;
+    unsigned m;
+} suffix_best_d;
+
+/* The suffix sums the bounds need, for one order of the nodes. */
+typedef struct {
+    suffix_best usable, cap, free_desc, free_asc, load;
+    /* usable - lambda * load, largest first (lambda > 0 only) */
+    suffix_best_d mixed;
+} suffix_bounds;
+
 typedef struct {
     xlnuma_ctx *ctx;
     const xlnuma_host *h;
@@ -81,7 +103,8 @@ typedef struct {
     unsigned *threads;          /* m: suitable pCPUs */
     uint64_t *load;             /* m: per-node runnable vCPUs */
     unsigned dmin;              /* smallest distance between two nodes */
-    suffix_best sb_usable, sb_cap, sb_free_desc, sb_free_asc, sb_load;
+    suffix_bounds pol;          /* over positions, in the walk's order */
+    suffix_bounds id;           /* over suitable indices (id order) */
     cover cores, vmask;
 
     /* Dominance (additive policies only): dom[j] holds the i < j whose
@@ -94,6 +117,10 @@ typedef struct {
     uint64_t *picked;           /* dom_words: the current prefix */
 
     bool need_dist;             /* keys or callbacks look at distance */
+    /* Load first (xen43): a set that beats the incumbent has load <= A
+     * and usable >= B, so sum(usable - lambda load) >= B - lambda A;
+     * lambda comes from the root's linear relaxation.  0: unused. */
+    double lambda;
 
     /* Two phases (additive keys): phase 1 walks the nodes in the
      * policy's own order to find the optimal value fast; phase 2 walks
@@ -101,6 +128,15 @@ typedef struct {
      * (ties_win: a bound equal to the target does not cut; the first
      * leaf equal to it ends the walk). */
     bool ties_win, found_first, quiet;
+    bool exclude_best;          /* phase 1b: a tie other than best */
+    /* Phase 2 asks "can the forced nodes be completed with nodes of a
+     * higher id into a set with the target value?": forced marks the
+     * positions fixed in the set, min_sidx the highest id index decided,
+     * unavail (dominance) the decided positions left out. */
+    bool restricted;
+    bool *forced;               /* m */
+    int min_sidx;
+    uint64_t *unavail;          /* dom_words */
 
     /* the walk */
     unsigned k;
@@ -181,6 +217,108 @@ static unsigned *make_order(const uint64_t *val, unsigned m, bool desc)
 }
 
 /* ---- suffix sums ---- */
+
+static void sbd_dispose(suffix_best_d *sb)
+{
+    free(sb->n);
+    free(sb->root);
+    memset(sb, 0, sizeof(*sb));
+}
+
+static unsigned sbd_insert(suffix_best_d *sb, unsigned prev, unsigned lo,
+                           unsigned hi, unsigned pos, double v)
+{
+    unsigned id = sb->nr++;
+
+    sb->n[id] = sb->n[prev];
+    sb->n[id].cnt++;
+    sb->n[id].sum += v;
+    if (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2, c;
+
+        if (pos <= mid) {
+            c = sbd_insert(sb, sb->n[prev].l, lo, mid, pos, v);
+            sb->n[id].l = c;
+        } else {
+            c = sbd_insert(sb, sb->n[prev].r, mid + 1, hi, pos, v);
+            sb->n[id].r = c;
+        }
+    }
+    return id;
+}
+
+static int dbl_desc_cmp(const void *a, const void *b, void *arg)
+{
+    const double *v = arg;
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+    if (v[x] != v[y])
+        return v[x] > v[y] ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Largest-first over val. */
+static int sbd_build(suffix_best_d *sb, const double *val, unsigned m)
+{
+    unsigned depth = 1, *ord = NULL, *rank = NULL;
+    int rc;
+
+    sbd_dispose(sb);
+    while ((1u << (depth - 1)) < m)
+        depth++;
+    sb->m = m;
+    sb->n = calloc((size_t)m * (depth + 1) + 1, sizeof(*sb->n));
+    sb->root = calloc(m + 1, sizeof(*sb->root));
+    ord = malloc((m ? m : 1) * sizeof(*ord));
+    rank = malloc((m ? m : 1) * sizeof(*rank));
+    if (!sb->n || !sb->root || !ord || !rank) {
+        rc = XLNUMA_ERROR_NOMEM;
+        goto out;
+    }
+    for (unsigned i = 0; i < m; i++)
+        ord[i] = i;
+    qsort_r(ord, m, sizeof(*ord), dbl_desc_cmp, (void *)val);
+    for (unsigned i = 0; i < m; i++)
+        rank[ord[i]] = i;
+    sb->nr = 1;
+    sb->root[m] = 0;
+    for (unsigned i = m; i-- > 0;)
+        sb->root[i] = sbd_insert(sb, sb->root[i + 1], 0, m - 1, rank[i],
+                                 val[i]);
+    rc = 0;
+ out:
+    free(ord);
+    free(rank);
+    return rc;
+}
+
+static double sbd_query(const suffix_best_d *sb, unsigned start, unsigned r)
+{
+    unsigned node, lo = 0, hi = sb->m - 1;
+    double acc = 0;
+
+    if (!r || start >= sb->m)
+        return 0;
+    node = sb->root[start];
+    if (sb->n[node].cnt <= r)
+        return sb->n[node].sum;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2, l = sb->n[node].l;
+
+        if (sb->n[l].cnt >= r) {
+            node = l;
+            hi = mid;
+        } else {
+            acc += sb->n[l].sum;
+            r -= sb->n[l].cnt;
+            node = sb->n[node].r;
+            lo = mid + 1;
+        }
+    }
+    return acc + sb->n[node].sum;
+}
+
+
 
 static void sb_dispose(suffix_best *sb)
 {
@@ -268,6 +406,47 @@ static uint64_t sb_query(const suffix_best *sb, unsigned start, unsigned r)
         }
     }
     return acc + sb->n[node].sum;
+}
+
+static void bounds_dispose(suffix_bounds *b)
+{
+    sbd_dispose(&b->mixed);
+    sb_dispose(&b->usable);
+    sb_dispose(&b->cap);
+    sb_dispose(&b->free_desc);
+    sb_dispose(&b->free_asc);
+    sb_dispose(&b->load);
+}
+
+static int bounds_build(suffix_bounds *b, const uint64_t *usable,
+                        const uint64_t *cap, const uint64_t *free_kib,
+                        const uint64_t *load, unsigned m, double lambda)
+{
+    int rc;
+
+    bounds_dispose(b);
+    if (lambda > 0) {
+        double *w = malloc((m ? m : 1) * sizeof(*w));
+
+        if (!w)
+            return XLNUMA_ERROR_NOMEM;
+        for (unsigned i = 0; i < m; i++)
+            w[i] = (double)usable[i] - lambda * (double)load[i];
+        rc = sbd_build(&b->mixed, w, m);
+        free(w);
+        if (rc)
+            return rc;
+    }
+    rc = sb_build(&b->usable, usable, m, true);
+    if (!rc)
+        rc = sb_build(&b->cap, cap, m, true);
+    if (!rc)
+        rc = sb_build(&b->free_desc, free_kib, m, true);
+    if (!rc)
+        rc = sb_build(&b->free_asc, free_kib, m, false);
+    if (!rc)
+        rc = sb_build(&b->load, load, m, false);
+    return rc;
 }
 
 /* ---- coverage ---- */
@@ -614,7 +793,7 @@ static bool dominated(const search *s, unsigned j)
     const uint64_t *row = s->dom + (size_t)j * s->dom_words;
 
     for (unsigned w = 0; w <= j / 64; w++)
-        if (row[w] & ~s->picked[w])
+        if (row[w] & ~(s->picked[w] | s->unavail[w]))
             return true;
     return false;
 }
@@ -692,6 +871,9 @@ static void evaluate_leaf(search *s)
         /* Phase 2: the first set with the target value is the answer. */
         if (xlnuma__candidate_compare(s->p, c, &s->best) <= 0) {
             FILL();
+            if (s->exclude_best &&
+                xlnuma_bitmap_equal(&c->nodes, &s->best.nodes))
+                goto done;
             rc = xlnuma_candidate_copy(&s->best, c);
             if (rc)
                 goto fail;
@@ -759,17 +941,17 @@ static void evaluate_leaf(search *s)
 
 /* Can every set that extends the j picked nodes with r more from
  * [start, m) be cut?  CHOSEN: no; else the reason. */
-static xlnuma_verdict group_cut(search *s, unsigned j, unsigned start,
-                                unsigned r, uint64_t *short_kib,
-                                unsigned *short_cpus)
+static xlnuma_verdict group_cut(search *s, const suffix_bounds *sb,
+                                unsigned j, unsigned start, unsigned r,
+                                uint64_t *short_kib, unsigned *short_cpus)
 {
     const xlnuma_request *req = s->req;
     uint64_t mem, cap, b;
 
     *short_kib = 0;
     *short_cpus = 0;
-    mem = s->cur_usable + sb_query(&s->sb_usable, start, r);
-    cap = cur_cap(s) + sb_query(&s->sb_cap, start, r);
+    mem = s->cur_usable + sb_query(&sb->usable, start, r);
+    cap = cur_cap(s) + sb_query(&sb->cap, start, r);
     if (mem < req->need_kib)
         *short_kib = req->need_kib - mem;
     if (cap < req->vcpus)
@@ -780,6 +962,16 @@ static xlnuma_verdict group_cut(search *s, unsigned j, unsigned start,
                          : XLNUMA_VERDICT_SHORT_CPUS;
     if (!s->have_best || s->p->compare)
         return XLNUMA_VERDICT_CHOSEN;
+    if (s->lambda > 0 && r && s->best.load >= s->cur_load) {
+        double a = (double)(s->best.load - s->cur_load);
+        double need = (double)req->need_kib - (double)s->cur_usable;
+        double top = sbd_query(&sb->mixed, start, r);
+        /* margin for rounding: values are below 2^62 */
+        double eps = 1e-9 * (fabs(need) + s->lambda * a + fabs(top)) + 1;
+
+        if (top + eps < need - s->lambda * a)
+            return XLNUMA_VERDICT_LOST;
+    }
     for (unsigned i = 0; i < XLNUMA_MAX_KEYS && s->p->keys[i]; i++) {
         int c;
 
@@ -788,15 +980,15 @@ static xlnuma_verdict group_cut(search *s, unsigned j, unsigned start,
             if (s->p->load_model == XLNUMA_LOAD_PER_CANDIDATE)
                 b = s->vmask.total;
             else
-                b = s->cur_load + sb_query(&s->sb_load, start, r);
+                b = s->cur_load + sb_query(&sb->load, start, r);
             c = b > s->best.load ? 1 : b < s->best.load ? -1 : 0;
             break;
         case XLNUMA_KEY_FREE_MORE:
-            b = s->cur_free + sb_query(&s->sb_free_desc, start, r);
+            b = s->cur_free + sb_query(&sb->free_desc, start, r);
             c = b < s->best.free_kib ? 1 : b > s->best.free_kib ? -1 : 0;
             break;
         case XLNUMA_KEY_FREE_LESS:
-            b = s->cur_free + sb_query(&s->sb_free_asc, start, r);
+            b = s->cur_free + sb_query(&sb->free_asc, start, r);
             c = b > s->best.free_kib ? 1 : b < s->best.free_kib ? -1 : 0;
             break;
         case XLNUMA_KEY_DISTANCE_LESS:
@@ -866,12 +1058,15 @@ static void walk(search *s, unsigned start, unsigned depth)
         }
         /* Bounds only worsen as i grows: a cut here ends the loop. */
         if (s->prune) {
-            v = group_cut(s, depth, i, r, &sk, &sc);
+            v = group_cut(s, &s->pol, depth, i, r, &sk, &sc);
             if (v != XLNUMA_VERDICT_CHOSEN) {
                 record_cut(s, depth, v, binom(s->m - i, r), sk, sc);
                 return;
             }
         }
+        if (s->restricted &&
+            (s->forced[i] || (int)s->sidx[i] <= s->min_sidx))
+            continue;
         if (s->use_dom && dominated(s, i))
             continue;
         add_node(s, depth, i);
@@ -904,12 +1099,11 @@ static void search_dispose(search *s)
     free(s->load);
     free(s->dom);
     free(s->picked);
+    free(s->unavail);
+    free(s->forced);
     free(s->maxd);
-    sb_dispose(&s->sb_usable);
-    sb_dispose(&s->sb_cap);
-    sb_dispose(&s->sb_free_desc);
-    sb_dispose(&s->sb_free_asc);
-    sb_dispose(&s->sb_load);
+    bounds_dispose(&s->pol);
+    bounds_dispose(&s->id);
     free(s->pick);
     cover_dispose(&s->cores, s->m);
     cover_dispose(&s->vmask, s->m);
@@ -920,9 +1114,12 @@ static void search_dispose(search *s)
 }
 
 /* Is node i at least as good as node j on everything the policy and the
- * feasibility test look at? */
-static bool at_least_as_good(const search *s, unsigned i, unsigned j)
+ * feasibility test look at (and, when strict, better on some key)? */
+static bool at_least_as_good(const search *s, unsigned i, unsigned j,
+                             bool strict)
 {
+    bool better = false;
+
     if (s->usable[i] < s->usable[j] || s->cap[i] < s->cap[j])
         return false;
     for (unsigned k = 0; k < XLNUMA_MAX_KEYS && s->p->keys[k]; k++) {
@@ -930,34 +1127,40 @@ static bool at_least_as_good(const search *s, unsigned i, unsigned j)
         case XLNUMA_KEY_LOAD_LESS:
             if (s->load[i] > s->load[j])
                 return false;
+            better |= s->load[i] < s->load[j];
             break;
         case XLNUMA_KEY_FREE_MORE:
             if (s->free[i] < s->free[j])
                 return false;
+            better |= s->free[i] > s->free[j];
             break;
         case XLNUMA_KEY_FREE_LESS:
             if (s->free[i] > s->free[j])
                 return false;
+            better |= s->free[i] < s->free[j];
             break;
         default:
             return false;
         }
     }
-    return true;
+    return better || !strict;
 }
 
-static int build_dominance(search *s)
+/* strict: only pairs where swapping j for i strictly improves the value
+ * (phase 1b, where a set of equal value must not be cut). */
+static int build_dominance(search *s, bool strict)
 {
     s->dom_words = (s->m + 63) / 64;
     s->dom = calloc((size_t)s->m * s->dom_words, sizeof(*s->dom));
     s->picked = calloc(s->dom_words, sizeof(*s->picked));
-    if (!s->dom || !s->picked)
+    s->unavail = calloc(s->dom_words, sizeof(*s->unavail));
+    if (!s->dom || !s->picked || !s->unavail)
         return XLNUMA_ERROR_NOMEM;
     for (unsigned j = 0; j < s->m; j++) {
         uint64_t *row = s->dom + (size_t)j * s->dom_words;
 
         for (unsigned i = 0; i < j; i++)
-            if (at_least_as_good(s, i, j))
+            if (at_least_as_good(s, i, j, strict))
                 row[i / 64] |= UINT64_C(1) << (i % 64);
     }
     return 0;
@@ -1136,28 +1339,18 @@ static int prepare_phase(search *s, const unsigned *perm)
         s->threads[p] = s->b_threads[i];
         s->load[p] = s->b_load[i];
     }
-    sb_dispose(&s->sb_usable);
-    sb_dispose(&s->sb_cap);
-    sb_dispose(&s->sb_free_desc);
-    sb_dispose(&s->sb_free_asc);
-    sb_dispose(&s->sb_load);
-    rc = sb_build(&s->sb_usable, s->usable, m, true);
-    if (!rc)
-        rc = sb_build(&s->sb_cap, s->cap, m, true);
-    if (!rc)
-        rc = sb_build(&s->sb_free_desc, s->free, m, true);
-    if (!rc)
-        rc = sb_build(&s->sb_free_asc, s->free, m, false);
-    if (!rc)
-        rc = sb_build(&s->sb_load, s->load, m, false);
+    rc = bounds_build(&s->pol, s->usable, s->cap, s->free, s->load, m,
+                      s->lambda);
     if (rc)
         return rc;
     if (s->use_dom) {
         free(s->dom);
         free(s->picked);
+        free(s->unavail);
         s->dom = NULL;
         s->picked = NULL;
-        rc = build_dominance(s);
+        s->unavail = NULL;
+        rc = build_dominance(s, false);
         if (rc)
             return rc;
     }
@@ -1220,6 +1413,239 @@ static unsigned *policy_permutation(search *s)
     return o;
 }
 
+/* Does the current full set (k forced picks) have the target value? */
+static bool full_set_matches(search *s)
+{
+    xlnuma_candidate *c = &s->scratch;
+    int rc;
+
+    if (s->cur_usable < s->req->need_kib || cur_cap(s) < s->req->vcpus)
+        return false;
+    c->nr_nodes = s->k;
+    c->nr_cpus = cur_cap(s);
+    c->nr_cores = s->cores.total;
+    c->load = cur_load(s);
+    c->free_kib = s->cur_free;
+    c->free_above_dma_kib = s->cur_above;
+    c->distance = s->need_dist ? s->cur_dist : 0;
+    c->max_distance = s->need_dist ? s->maxd[s->k] : 0;
+    if (xlnuma__candidate_compare(s->p, c, &s->best) > 0)
+        return false;
+    rc = fill_nodes(s, c, s->k);
+    if (!rc)
+        rc = xlnuma_candidate_copy(&s->best, c);
+    if (rc) {
+        s->rc = rc;
+        return false;
+    }
+    return true;
+}
+
+/* Phase 2.  s->best holds a set with the optimal value (phase 1).  Walk
+ * the node ids in order and keep each node when some completion with
+ * higher ids still reaches that value: the result is the first such
+ * set in libxl's (lexicographic) order.  The last witness found shows
+ * that including a node is possible, so only nodes outside it need a
+ * search, which runs in the policy's order like phase 1. */
+static int first_in_order(search *s)
+{
+    xlnuma_ctx *ctx = s->ctx;
+    unsigned *pos_of = NULL, d = 0;
+    xlnuma_bitmap wit;          /* witness: a best set holding the picks */
+    int rc;
+
+    xlnuma_bitmap_init(&wit);
+    pos_of = malloc(s->m * sizeof(*pos_of));
+    if (!s->forced)
+        s->forced = calloc(s->m ? s->m : 1, sizeof(*s->forced));
+    if (!pos_of || !s->forced) {
+        rc = XLNUMA_ERROR_NOMEM;
+        goto out;
+    }
+    for (unsigned p = 0; p < s->m; p++) {
+        pos_of[s->sidx[p]] = p;
+        s->forced[p] = false;
+    }
+    rc = xlnuma_bitmap_copy(&wit, &s->best.nodes);
+    if (rc)
+        goto out;
+    s->restricted = true;
+    s->ties_win = true;
+    s->min_sidx = -1;
+    for (unsigned t = 0; t < s->m && d < s->k; t++) {
+        unsigned pos = pos_of[t];
+        bool keep;
+
+        add_node(s, d, pos);
+        s->forced[pos] = true;
+        s->min_sidx = (int)t;
+        if (xlnuma_bitmap_test(&wit, s->b_node[t])) {
+            keep = true;
+        } else if (d + 1 == s->k) {
+            keep = full_set_matches(s);
+        } else {
+            uint64_t sk;
+            unsigned sc;
+
+            /* Cheap first: the best of the higher ids, key by key. */
+            if (group_cut(s, &s->id, d + 1, t + 1, s->k - d - 1, &sk, &sc)
+                != XLNUMA_VERDICT_CHOSEN) {
+                keep = false;
+            } else {
+                s->found_first = false;
+                walk(s, 0, d + 1);
+                keep = s->found_first;
+            }
+        }
+        if (s->rc || s->out_of_steps) {
+            remove_node(s, d, pos);
+            s->forced[pos] = false;
+            break;
+        }
+        if (keep) {
+            d++;
+            rc = xlnuma_bitmap_copy(&wit, &s->best.nodes);
+            if (rc)
+                goto out;
+        } else {
+            remove_node(s, d, pos);
+            s->forced[pos] = false;
+            if (s->unavail)
+                s->unavail[pos / 64] |= UINT64_C(1) << (pos % 64);
+        }
+    }
+    if (s->rc) {
+        rc = s->rc;
+        goto out;
+    }
+    if (d < s->k && !s->out_of_steps) {
+        LOG(ERROR, "internal error: no set in order reaches the optimal "
+            "value (k=%u, %u nodes kept)", s->k, d);
+        rc = XLNUMA_ERROR_INVAL;
+        goto out;
+    }
+    /* Out of steps: the witness has the optimal value; whether an
+     * earlier set has it too is not proven (exact goes false). */
+    if (d < s->k) {
+        rc = xlnuma_candidate_copy(&s->best, &s->phase1_best);
+        if (rc)
+            goto out;
+    }
+    s->found_first = true;
+    rc = 0;
+ out:
+    s->restricted = false;
+    s->ties_win = false;
+    free(pos_of);
+    xlnuma_bitmap_dispose(&wit);
+    return rc;
+}
+
+/* The k smallest of w[0..m) moved to the front (Hoare selection). */
+static void select_smallest(double *w, unsigned m, unsigned k)
+{
+    unsigned lo = 0, hi = m;
+
+    while (hi - lo > 1 && k > lo && k < hi) {
+        double pivot = w[lo + (hi - lo) / 2];
+        unsigned i = lo, j = hi - 1;
+
+        while (i <= j) {
+            while (w[i] < pivot)
+                i++;
+            while (w[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = w[i];
+
+                w[i] = w[j];
+                w[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j + 1;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+}
+
+static double root_g(const search *s, unsigned k, double l, double *w)
+{
+    double g = l * (double)s->req->need_kib;
+
+    for (unsigned i = 0; i < s->m; i++)
+        w[i] = (double)s->b_load[i] - l * (double)s->b_usable[i];
+    select_smallest(w, s->m, k);
+    for (unsigned i = 0; i < k; i++)
+        g += w[i];
+    return g;
+}
+
+/* The multiplier of the root's linear relaxation -- min load subject to
+ * usable >= need over k of the nodes -- maximises the concave
+ *   g(l) = l * need + (sum of the k smallest load_i - l * usable_i).
+ * Found by golden-section search over log l.  Any l >= 0 gives a valid
+ * bound; this one gives a strong one. */
+static int root_lambda(search *s, unsigned k, double *lambda_r)
+{
+    double *w = NULL, a, b, best_l = 0, best_g;
+    uint64_t umax = 1, lmax = 0;
+
+    *lambda_r = 0;
+    for (unsigned i = 0; i < s->m; i++) {
+        if (s->b_usable[i] > umax)
+            umax = s->b_usable[i];
+        if (s->b_load[i] > lmax)
+            lmax = s->b_load[i];
+    }
+    if (!lmax || !k || k > s->m)
+        return 0;               /* no load to trade */
+    w = malloc(s->m * sizeof(*w));
+    if (!w)
+        return XLNUMA_ERROR_NOMEM;
+    best_g = root_g(s, k, 0, w);
+    a = log(1e-6 / (double)umax);
+    b = log((double)lmax);
+    for (int it = 0; it < 48; it++) {
+        double x1 = b - (b - a) * 0.6180339887498949;
+        double x2 = a + (b - a) * 0.6180339887498949;
+        double g1 = root_g(s, k, exp(x1), w), g2 = root_g(s, k, exp(x2), w);
+
+        if (g1 > best_g) {
+            best_g = g1;
+            best_l = exp(x1);
+        }
+        if (g2 > best_g) {
+            best_g = g2;
+            best_l = exp(x2);
+        }
+        if (g1 < g2)
+            a = x1;
+        else
+            b = x2;
+    }
+    *lambda_r = best_l;
+    free(w);
+    return 0;
+}
+
+/* The first size, from min_nodes, at which some set could be feasible. */
+static unsigned first_possible_k(const search *s, unsigned min_nodes,
+                                 unsigned max_nodes)
+{
+    for (unsigned k = min_nodes; k <= max_nodes; k++)
+        if (sb_query(&s->id.usable, 0, k) >= s->req->need_kib &&
+            sb_query(&s->id.cap, 0, k) >= s->req->vcpus)
+            return k;
+    return 0;
+}
+
 static unsigned auto_min_nodes(const xlnuma_host *h, unsigned vcpus)
 {
     unsigned c0 = xlnuma_bitmap_count(&h->nodes[0].cpus);
@@ -1241,7 +1667,8 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
     int *idx_of = NULL;
     unsigned *identity = NULL, *policy_order = NULL;
     unsigned pool_id, min_nodes, max_nodes;
-    bool additive;
+    bool additive, unique;
+    uint64_t *saved_dom, *saved_picked, *saved_unavail;
     int rc;
 
     memset(&s, 0, sizeof(s));
@@ -1436,14 +1863,30 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
     }
     s.max_steps = req->max_steps ? req->max_steps : XLNUMA_DEFAULT_STEPS;
 
+    /* Load first: the combined load/memory bound of the root. */
+    s.lambda = 0;
+    if (additive && s.p->keys[0] == XLNUMA_KEY_LOAD_LESS) {
+        unsigned k0;
+
+        rc = bounds_build(&s.id, s.b_usable, s.b_cap, s.b_free, s.b_load,
+                          s.m, 0);
+        if (rc)
+            goto out;
+        k0 = first_possible_k(&s, min_nodes, max_nodes);
+        if (k0) {
+            rc = root_lambda(&s, k0, &s.lambda);
+            if (rc)
+                goto out;
+        }
+    }
+    rc = prepare_phase(&s, additive ? policy_order : identity);
+    if (rc)
+        goto out;
     for (unsigned k = min_nodes;
          k <= max_nodes && !s.have_best && !s.out_of_steps; k++) {
         s.k = k;
         if (additive) {
             /* Phase 1: the optimal value, walking the policy's order. */
-            rc = prepare_phase(&s, policy_order);
-            if (rc)
-                goto out;
             s.quiet = true;
             walk(&s, 0, 0);
             s.quiet = false;
@@ -1453,33 +1896,63 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
             }
             if (!s.have_best || s.out_of_steps)
                 continue;
-            /* Phase 2: the first set in libxl's order with that value. */
             rc = xlnuma_candidate_copy(&s.phase1_best, &s.best);
             if (rc)
                 goto out;
-            rc = prepare_phase(&s, identity);
-            if (rc)
-                goto out;
-            s.ties_win = true;
-            s.best_trace = -1;
-            walk(&s, 0, 0);
-            s.ties_win = false;
-            if (s.rc) {
-                rc = s.rc;
-                goto out;
-            }
-            if (!s.found_first && s.out_of_steps) {
-                /* The value is optimal; the order among equals is not
-                 * proven: keep phase 1's set (exact stays false). */
+            /* Phase 1b: is that value reached by any other set?  If not,
+             * the set is the answer, whatever the order.  Bounded: ties
+             * among identical nodes are better settled by phase 2. */
+            {
+                unsigned long long limit = s.max_steps, p1 = s.steps;
+
+                s.max_steps = s.steps + 4 * p1 + 10000 < limit
+                    ? s.steps + 4 * p1 + 10000 : limit;
+                s.ties_win = true;
+                s.exclude_best = true;
+                s.found_first = false;
+                s.quiet = true;
+                /* Dominance could map a tie onto best itself: only strict
+                 * dominance here. */
+                saved_dom = s.dom;
+                saved_picked = s.picked;
+                saved_unavail = s.unavail;
+                s.dom = s.picked = s.unavail = NULL;
+                rc = build_dominance(&s, true);
+                if (!rc)
+                    walk(&s, 0, 0);
+                free(s.dom);
+                free(s.picked);
+                free(s.unavail);
+                s.dom = saved_dom;
+                s.picked = saved_picked;
+                s.unavail = saved_unavail;
+                if (rc)
+                    goto out;
+                s.quiet = false;
+                s.ties_win = false;
+                s.exclude_best = false;
+                unique = !s.found_first && !s.out_of_steps && !s.rc;
+                if (s.out_of_steps && s.steps <= limit)
+                    s.out_of_steps = false;     /* only 1b's own limit */
+                s.max_steps = limit;
+                if (s.rc) {
+                    rc = s.rc;
+                    goto out;
+                }
                 rc = xlnuma_candidate_copy(&s.best, &s.phase1_best);
                 if (rc)
                     goto out;
-            } else if (!s.found_first) {
-                LOG(ERROR, "internal error: phase 2 did not find the value "
-                    "phase 1 found (k=%u)", k);
-                rc = XLNUMA_ERROR_INVAL;
-                goto out;
+                s.found_first = false;
+                if (unique)
+                    continue;   /* have_best: the loop ends */
             }
+            /* Phase 2: the first set in libxl's order with that value. */
+            rc = bounds_build(&s.id, s.b_usable, s.b_cap, s.b_free,
+                              s.b_load, s.m, s.lambda);
+            if (!rc)
+                rc = first_in_order(&s);
+            if (rc)
+                goto out;
             /* A set with the same value that lost on order is the most
              * telling runner-up. */
             if (!xlnuma_bitmap_equal(&s.phase1_best.nodes, &s.best.nodes)) {
@@ -1489,9 +1962,6 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
                 s.have_runner = true;
             }
         } else {
-            rc = prepare_phase(&s, identity);
-            if (rc)
-                goto out;
             walk(&s, 0, 0);
             if (s.rc) {
                 rc = s.rc;
