@@ -1,0 +1,1 @@
+xl-numa place --host data/xenlab-2node cfg/within-nodes1.cfg 'cpus="0-x"'

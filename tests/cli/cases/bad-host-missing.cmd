@@ -1,0 +1,1 @@
+xl-numa place --host nosuch cfg/g1.cfg

@@ -1,0 +1,1 @@
+xl-numa place --host data/xenlab-2node --mode fast cfg/g1.cfg

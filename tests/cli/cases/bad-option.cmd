@@ -1,0 +1,1 @@
+xl-numa place --host data/xenlab-2node --frobnicate cfg/g1.cfg

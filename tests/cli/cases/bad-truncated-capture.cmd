@@ -1,0 +1,1 @@
+xl-numa place --host cli-hosts/truncated cfg/g1.cfg

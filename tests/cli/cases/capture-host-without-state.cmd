@@ -1,0 +1,1 @@
+xl-numa capture --host data/xenlab-2node cap

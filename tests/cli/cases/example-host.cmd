@@ -1,0 +1,1 @@
+xl-numa place cfg/g1.cfg

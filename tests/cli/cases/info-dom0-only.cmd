@@ -1,0 +1,1 @@
+xl-numa info --host data/xenlab-2node/dom0-only

@@ -1,0 +1,1 @@
+xl-numa info --host cli-hosts/one-node.txt --json

@@ -1,0 +1,1 @@
+xl-numa place --host cli-hosts/one-node.txt --need-memkb 1024 --vcpus 1 --json

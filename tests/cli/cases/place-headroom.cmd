@@ -1,0 +1,1 @@
+xl-numa place --host data/xenlab-2node --need-memkb 1048576 --vcpus 1 --headroom 400 --explain

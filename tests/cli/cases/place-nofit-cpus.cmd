@@ -1,0 +1,1 @@
+xl-numa place --host data/xenlab-2node --need-memkb 1024 --vcpus 5 --explain

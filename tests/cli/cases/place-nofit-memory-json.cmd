@@ -1,0 +1,1 @@
+xl-numa place --host data/xenlab-2node --need-memkb 4194304 --vcpus 1 --json

@@ -1,0 +1,5 @@
+xl-numa capture --host data/xenlab-2node --state s.json > /dev/null
+cp s.json before.json
+xl-numa create --host s.json cfg/cpus-nodes1.cfg
+echo "exit $?"
+cmp s.json before.json && echo unchanged

@@ -1,0 +1,1 @@
+xl-numa vcpu-list --host data/xenlab-2node --count 2
