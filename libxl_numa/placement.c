@@ -1658,8 +1658,8 @@ static unsigned auto_min_nodes(const xlnuma_host *h, unsigned vcpus)
     return (vcpus + c0 - 1) / c0;
 }
 
-int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
-                 const xlnuma_request *req, xlnuma_result *res)
+static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
+                      const xlnuma_request *req, xlnuma_result *res)
 {
     search s;
     const xlnuma_pool *pool;
@@ -2030,4 +2030,72 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
     xlnuma_bitmap_dispose(&S);
     search_dispose(&s);
     return rc;
+}
+
+/* With explain on a search big enough to be pruned, the walk records
+ * only the groups it cut: make sure the winner and the runner-up are in
+ * the trace. */
+static int trace_ensure(xlnuma_result *res, const xlnuma_candidate *c,
+                        xlnuma_verdict v)
+{
+    xlnuma_explained *e;
+    int rc;
+
+    for (unsigned i = 0; i < res->nr_trace; i++)
+        if (xlnuma_bitmap_equal(&res->trace[i].c.nodes, &c->nodes) &&
+            res->trace[i].verdict != XLNUMA_VERDICT_PRUNED)
+            return 0;
+    e = realloc(res->trace, (res->nr_trace + 1) * sizeof(*e));
+    if (!e)
+        return XLNUMA_ERROR_NOMEM;
+    res->trace = e;
+    e = &res->trace[res->nr_trace];
+    memset(e, 0, sizeof(*e));
+    xlnuma_candidate_init(&e->c);
+    rc = xlnuma_candidate_copy(&e->c, c);
+    if (rc)
+        return rc;
+    e->verdict = v;
+    e->prefix_len = c->nr_nodes;
+    e->group_size = 1;
+    res->nr_trace++;
+    return 0;
+}
+
+int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
+                 const xlnuma_request *req, xlnuma_result *res)
+{
+    xlnuma_request plain;
+    int rc;
+
+    rc = place_once(ctx, h, req, res);
+    if (rc)
+        return rc;
+    if (req->dma_aware && res->outcome != XLNUMA_PLACED &&
+        res->outcome != XLNUMA_SKIP_ONE_NODE &&
+        res->outcome != XLNUMA_NOFIT_EMPTY_POOL) {
+        /* No set holds the need above the DMA zone: take the best one
+         * without the rule, and say that it will spill. */
+        plain = *req;
+        plain.dma_aware = false;
+        rc = place_once(ctx, h, &plain, res);
+        if (rc)
+            return rc;
+        if (res->outcome == XLNUMA_PLACED) {
+            res->dma_fallback = true;
+            LOG(WARN, "no node set holds %llu KiB above Xen's DMA zone; "
+                "nodes chosen without that rule, part of the memory will "
+                "land elsewhere", (unsigned long long)req->need_kib);
+        }
+    }
+    if (req->explain && res->outcome == XLNUMA_PLACED) {
+        rc = trace_ensure(res, &res->best, XLNUMA_VERDICT_CHOSEN);
+        if (!rc && res->has_runner_up)
+            rc = trace_ensure(res, &res->runner_up, XLNUMA_VERDICT_LOST);
+        if (rc) {
+            xlnuma_result_dispose(res);
+            return rc;
+        }
+    }
+    return 0;
 }

@@ -473,6 +473,11 @@ typedef struct {
      * feasible candidate the search had found (or the outcome is
      * XLNUMA_NOFIT_BUDGET when it had found none). */
     bool exact;
+    /* dma_aware only: no set could hold the need above Xen's DMA zone,
+     * so best is the policy's choice without that rule and part of the
+     * guest's memory is expected to land elsewhere (the DMA zone, or
+     * other nodes). */
+    bool dma_fallback;
     /* Per-node runnable vCPUs as the policy counts them (per-node
      * model), nr_nodes entries. */
     unsigned *node_load;

@@ -642,6 +642,7 @@ static bool differs(int rc, const xlnuma_result *res, const ref_result *ref,
     if (res->outcome != XLNUMA_PLACED || ref->outcome != XLNUMA_PLACED)
         return used > 0;
     DIFF(!xlnuma_bitmap_equal(&b->nodes, &ref->nodes), "nodes");
+    DIFF(res->dma_fallback != ref->dma_fallback, "dma_fallback");
     DIFF(b->nr_nodes != ref->nr_nodes, "nr_nodes");
     DIFF(b->nr_cpus != ref->nr_cpus, "nr_cpus");
     DIFF(b->nr_cores != ref->nr_cores, "nr_cores");

@@ -611,8 +611,13 @@ static const struct pcase cases[] = {
       PLACED("0", 2, 0, 4 * G, 0) },
     { "dma aware pair", &h2dma, "xen43", 5 * G, 1, .dma = true,
       PLACED("0-1", 4, 0, 7 * G, 40) },
+    /* 5G + 1 KiB above DMA: no set has it (5G in all), so the rule is
+     * dropped (dma_fallback): both nodes hold 7G, the pair is chosen. */
     { "dma aware short", &h2dma, "xen43", 5 * G + 1, 1, .dma = true,
-      .outcome = XLNUMA_NOFIT_MEMORY },
+      PLACED("0-1", 4, 0, 7 * G, 40) },
+    /* Beyond all free memory even without the rule: no-memory. */
+    { "dma aware short even without", &h2dma, "xen43", 7 * G + 1, 1,
+      .dma = true, .outcome = XLNUMA_NOFIT_MEMORY },
 
     /* --- what counts as load --- */
     /* Per node: Domain-0's 2 vCPUs count on node 0 only (affinity); x's

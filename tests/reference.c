@@ -453,8 +453,32 @@ int ref_place(const xlnuma_host *h, const xlnuma_request *req,
     return ref_place_limited(h, req, 0, out);
 }
 
+static int ref_place_once(const xlnuma_host *h, const xlnuma_request *req,
+                          unsigned long long max_sets, ref_result *out);
+
+/* Step 12 (issue 11): with dma_aware, when no set fits above the DMA
+ * zone (any NOFIT other than an empty pool), the answer is the one
+ * without the rule, marked dma_fallback. */
 int ref_place_limited(const xlnuma_host *h, const xlnuma_request *req,
                       unsigned long long max_sets, ref_result *out)
+{
+    xlnuma_request plain;
+    int rc = ref_place_once(h, req, max_sets, out);
+
+    if (rc || !req->dma_aware || out->outcome == XLNUMA_PLACED ||
+        out->outcome == XLNUMA_SKIP_ONE_NODE ||
+        out->outcome == XLNUMA_NOFIT_EMPTY_POOL)
+        return rc;
+    plain = *req;
+    plain.dma_aware = false;
+    rc = ref_place_once(h, &plain, max_sets, out);
+    if (!rc && out->outcome == XLNUMA_PLACED)
+        out->dma_fallback = true;
+    return rc;
+}
+
+static int ref_place_once(const xlnuma_host *h, const xlnuma_request *req,
+                          unsigned long long max_sets, ref_result *out)
 {
     struct ref_search s;
     xlnuma_candidate cand, best;

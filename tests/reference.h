@@ -41,6 +41,7 @@ typedef struct {
     unsigned long long nr_sets;     /* node sets looked at */
     unsigned long long nr_feasible; /* of which feasible */
     bool shortcut;              /* NOFIT decided without enumerating */
+    bool dma_fallback;          /* dma_aware found nothing: rule dropped */
 } ref_result;
 
 void ref_result_init(ref_result *r);
