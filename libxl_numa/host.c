@@ -80,6 +80,9 @@ void xlnuma_host_free(xlnuma_host *h)
         xlnuma_domain_dispose(&h->domains[i]);
     free(h->domains);
     free(h->dist);
+    free(h->hard_rep);
+    free(h->dom_vcpu0);
+    free(h->vcpu_hard);
     free(h);
 }
 
@@ -551,6 +554,80 @@ static int finish_domains(xlnuma_ctx *ctx, xlnuma_host *h)
     return 0;
 }
 
+/* Intern the vCPUs' hard affinities (see xlnuma_internal.h). */
+static uint64_t map_hash(const xlnuma_bitmap *b)
+{
+    uint64_t hsh = 1469598103934665603ULL;
+    int last = -1;
+
+    xlnuma_bitmap_for_each(i, b) {
+        hsh = (hsh ^ (uint64_t)i) * 1099511628211ULL;
+        last = i;
+    }
+    return hsh ^ (uint64_t)(last + 1);
+}
+
+static int intern_hard(xlnuma_host *h)
+{
+    unsigned total = 0, nslot = 16, *slot = NULL;
+    uint64_t *hashes = NULL;
+    int rc;
+
+    free(h->hard_rep);
+    free(h->dom_vcpu0);
+    free(h->vcpu_hard);
+    h->hard_rep = NULL;
+    h->vcpu_hard = NULL;
+    h->nr_hard = 0;
+    h->dom_vcpu0 = calloc(h->nr_domains ? h->nr_domains : 1,
+                          sizeof(*h->dom_vcpu0));
+    if (!h->dom_vcpu0)
+        return XLNUMA_ERROR_NOMEM;
+    for (unsigned d = 0; d < h->nr_domains; d++) {
+        h->dom_vcpu0[d] = total;
+        total += h->domains[d].nr_vcpus;
+    }
+    while (nslot < total * 2)
+        nslot *= 2;
+    h->vcpu_hard = calloc(total ? total : 1, sizeof(*h->vcpu_hard));
+    h->hard_rep = calloc(total ? total : 1, sizeof(*h->hard_rep));
+    hashes = calloc(total ? total : 1, sizeof(*hashes));
+    slot = calloc(nslot, sizeof(*slot));
+    if (!h->vcpu_hard || !h->hard_rep || !hashes || !slot) {
+        rc = XLNUMA_ERROR_NOMEM;
+        goto out;
+    }
+    for (unsigned d = 0; d < h->nr_domains; d++)
+        for (unsigned v = 0; v < h->domains[d].nr_vcpus; v++) {
+            const xlnuma_bitmap *b = &h->domains[d].vcpus[v].hard;
+            uint64_t hsh = map_hash(b);
+            unsigned pos = (unsigned)(hsh & (nslot - 1)), id = UINT32_MAX;
+
+            while (slot[pos]) {
+                unsigned cand = slot[pos] - 1;
+
+                if (hashes[cand] == hsh &&
+                    xlnuma_bitmap_equal(h->hard_rep[cand], b)) {
+                    id = cand;
+                    break;
+                }
+                pos = (pos + 1) & (nslot - 1);
+            }
+            if (id == UINT32_MAX) {
+                id = h->nr_hard++;
+                h->hard_rep[id] = b;
+                hashes[id] = hsh;
+                slot[pos] = id + 1;
+            }
+            h->vcpu_hard[h->dom_vcpu0[d] + v] = id;
+        }
+    rc = 0;
+ out:
+    free(hashes);
+    free(slot);
+    return rc;
+}
+
 int xlnuma_host_finish(xlnuma_ctx *ctx, xlnuma_host *h)
 {
     xlnuma_bitmap all;
@@ -635,6 +712,9 @@ int xlnuma_host_finish(xlnuma_ctx *ctx, xlnuma_host *h)
         }
     }
     rc = finish_domains(ctx, h);
+    if (rc)
+        goto out;
+    rc = intern_hard(h);
     if (rc)
         goto out;
     h->finished = true;

@@ -10,30 +10,30 @@
  * An empty node affinity in our model means "unknown", read as all nodes
  * (what Xen reports for a domain nobody restricted).
  *
- * Most vCPUs of a host share a few hard affinities ("all", or a node's
- * pCPUs), so the vCPUs of a domain with the same hard affinity are
- * counted once and weighted.
+ * A host's vCPUs share few hard affinities ("all", a node's pCPUs), which
+ * finish() interned: the nodes a distinct affinity reaches within a pool
+ * are found once, then each vCPU only meets them with its domain's node
+ * affinity.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "xlnuma_internal.h"
 
-/* Add weight w to every node where (hard & allowed) has a pCPU, within
- * the node affinity (empty: all). */
-static void count_vcpu(const xlnuma_host *h, const xlnuma_bitmap *hard,
-                       const xlnuma_bitmap *allowed,
-                       const xlnuma_bitmap *nodeaff, unsigned w,
-                       unsigned *load_r, unsigned char *counted)
+/* Nodes where (map & allowed) has an online pCPU, into touched. */
+static int touched_nodes(const xlnuma_host *h, const xlnuma_bitmap *map,
+                         const xlnuma_bitmap *allowed, xlnuma_bitmap *touched)
 {
-    bool all_nodes = xlnuma_bitmap_is_empty(nodeaff);
-    unsigned n = hard->nr_bits < allowed->nr_bits ? hard->nr_bits
-                                                  : allowed->nr_bits;
-    unsigned nbytes = (n + 7) / 8;
+    unsigned n = map->nr_bits < allowed->nr_bits ? map->nr_bits
+                                                 : allowed->nr_bits;
+    int rc;
 
-    memset(counted, 0, h->nr_nodes);
-    for (unsigned b = 0; b < nbytes; b++) {
-        uint8_t byte = hard->map[b] & allowed->map[b];
+    rc = xlnuma_bitmap_resize(touched, h->nr_nodes);
+    if (rc)
+        return rc;
+    xlnuma_bitmap_clear(touched);
+    for (unsigned b = 0; b < (n + 7) / 8; b++) {
+        uint8_t byte = map->map[b] & allowed->map[b];
 
         while (byte) {
             unsigned c = b * 8 + (unsigned)__builtin_ctz(byte);
@@ -41,71 +41,83 @@ static void count_vcpu(const xlnuma_host *h, const xlnuma_bitmap *hard,
 
             byte &= (uint8_t)(byte - 1);
             if (c >= h->nr_cpus)
-                return;
+                return 0;
             cpu = &h->cpus[c];
-            if (!cpu->online || cpu->node < 0 || counted[cpu->node])
-                continue;
-            if (!all_nodes &&
-                !xlnuma_bitmap_test(nodeaff, (unsigned)cpu->node))
-                continue;
-            counted[cpu->node] = 1;
-            load_r[cpu->node] += w;
+            if (cpu->online && cpu->node >= 0)
+                touched->map[cpu->node / 8] |=
+                    (uint8_t)(1u << (cpu->node % 8));
         }
     }
+    return 0;
 }
 
 int xlnuma_node_load(xlnuma_ctx *ctx, const xlnuma_host *h,
                      const xlnuma_bitmap *suitable, unsigned *load_r)
 {
-    unsigned nn = h->nr_nodes;
-    unsigned char *counted = NULL;
-    xlnuma_bitmap allowed;
+    unsigned np = h->nr_pools, nn = h->nr_nodes;
+    xlnuma_bitmap *allowed = NULL, *touched = NULL;
+    signed char *done = NULL;   /* per (map, pool): 0 todo, 1 done */
     int rc;
 
-    xlnuma_bitmap_init(&allowed);
     if (!h->finished) {
         LOG(ERROR, "host not finished");
-        rc = XLNUMA_ERROR_INVAL;
-        goto out;
+        return XLNUMA_ERROR_INVAL;
     }
-    counted = malloc(nn);
-    if (!counted) {
+    memset(load_r, 0, nn * sizeof(*load_r));
+    if (!h->nr_hard)
+        return 0;
+    allowed = calloc(np, sizeof(*allowed));
+    touched = calloc((size_t)h->nr_hard * np, sizeof(*touched));
+    done = calloc((size_t)h->nr_hard * np, 1);
+    if (!allowed || !touched || !done) {
         rc = XLNUMA_ERROR_NOMEM;
         goto out;
     }
-    memset(load_r, 0, nn * sizeof(*load_r));
-    for (unsigned i = 0; i < h->nr_domains; i++) {
-        const xlnuma_domain *d = &h->domains[i];
-        const xlnuma_pool *pool = xlnuma_host_pool_by_id(h, d->pool);
-
-        if (!pool)
-            continue;  /* finish() rejects this; be safe */
-        rc = xlnuma_bitmap_and(&allowed, suitable, &pool->cpus);
+    for (unsigned p = 0; p < np; p++) {
+        rc = xlnuma_bitmap_and(&allowed[p], suitable, &h->pools[p].cpus);
         if (rc)
             goto out;
+    }
+    for (unsigned i = 0; i < h->nr_domains; i++) {
+        const xlnuma_domain *d = &h->domains[i];
+        bool all_nodes = xlnuma_bitmap_is_empty(&d->node_affinity);
+        unsigned p;
+
+        for (p = 0; p < np && h->pools[p].id != d->pool; p++)
+            ;
+        if (p == np)
+            continue;           /* finish() rejects this; be safe */
         for (unsigned v = 0; v < d->nr_vcpus; v++) {
-            unsigned w = 1;
+            size_t t = (size_t)h->vcpu_hard[h->dom_vcpu0[i] + v] * np + p;
+            const xlnuma_bitmap *tn = &touched[t];
 
-            /* vCPUs with the hard affinity of an earlier one were
-             * counted with it. */
-            bool seen = false;
-
-            for (unsigned u = 0; u < v && !seen; u++)
-                seen = xlnuma_bitmap_equal(&d->vcpus[u].hard,
-                                           &d->vcpus[v].hard);
-            if (seen)
-                continue;
-            for (unsigned u = v + 1; u < d->nr_vcpus; u++)
-                if (xlnuma_bitmap_equal(&d->vcpus[u].hard,
-                                        &d->vcpus[v].hard))
-                    w++;
-            count_vcpu(h, &d->vcpus[v].hard, &allowed, &d->node_affinity,
-                       w, load_r, counted);
+            if (!done[t]) {
+                rc = touched_nodes(h, h->hard_rep[t / np], &allowed[p],
+                                   &touched[t]);
+                if (rc)
+                    goto out;
+                done[t] = 1;
+            }
+            if (all_nodes) {
+                xlnuma_bitmap_for_each(n, tn)
+                    load_r[n]++;
+            } else {
+                xlnuma_bitmap_for_each(n, &d->node_affinity)
+                    if (xlnuma_bitmap_test(tn, (unsigned)n))
+                        load_r[n]++;
+            }
         }
     }
     rc = 0;
  out:
-    xlnuma_bitmap_dispose(&allowed);
-    free(counted);
+    if (touched)
+        for (size_t t = 0; t < (size_t)h->nr_hard * np; t++)
+            xlnuma_bitmap_dispose(&touched[t]);
+    if (allowed)
+        for (unsigned p = 0; p < np; p++)
+            xlnuma_bitmap_dispose(&allowed[p]);
+    free(touched);
+    free(allowed);
+    free(done);
     return rc;
 }

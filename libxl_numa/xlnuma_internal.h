@@ -49,6 +49,13 @@ struct xlnuma_host {
     unsigned *dist;
     unsigned dist_cap;
     bool *node_described;       /* nr_nodes */
+    /* Distinct vCPU hard affinities, interned by finish(): hard_rep[i]
+     * is one vCPU's map; vcpu_hard[dom_vcpu0[d] + v] the id of domain d's
+     * vCPU v.  Counting runnable vCPUs visits each distinct map once. */
+    unsigned nr_hard;
+    const xlnuma_bitmap **hard_rep;
+    unsigned *dom_vcpu0;        /* nr_domains */
+    unsigned *vcpu_hard;        /* all vCPUs */
 };
 
 /* log.c */
@@ -64,6 +71,19 @@ void xlnuma__log(xlnuma_ctx *ctx, xentoollog_level lvl, int errnoval,
 
 /* host.c */
 bool xlnuma__host_finished(const xlnuma_host *h);
+
+/* parse_xl.c: Xen's own view of memory for a host built from libxl.  h
+ * is unfinished, its nodes and domains added.  ring is the text of Xen's
+ * console ring read after the debug keys 'u' and 'H' were pressed: the
+ * last dump of each key is used, with the boot line "Domain heap
+ * initialised DMA width N bits"; cmdline is Xen's command line (for
+ * dma_bits=) or NULL.  Sets each node's free memory below the DMA width,
+ * the width, and the pages per node of the domains the 'u' dump names
+ * (a domain h lacks is skipped: it came or went meanwhile).  NOTFOUND
+ * when a dump is not in the ring; PARSE or INCONSISTENT as for
+ * xlnuma_host_from_xl_texts.  All logged. */
+int xlnuma__host_add_xen_console(xlnuma_ctx *ctx, xlnuma_host *h,
+                                 const char *ring, const char *cmdline);
 
 /* util.c: checked arithmetic and small helpers */
 bool xlnuma__add_u64(uint64_t a, uint64_t b, uint64_t *r);

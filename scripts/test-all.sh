@@ -86,15 +86,20 @@ grep -E '^(PASS|FAIL|ERROR|XFAIL|XPASS|SKIP):' .test-check.log
 count_tree "$top/tests" "check:"
 
 say "sanitizer build (ASan + UBSan)"
+# A clean copy of the sources (the tree itself is configured in place).
 rm -rf _san && mkdir _san
-if (cd _san && ../configure --enable-sanitizers --disable-xl-ext -q > /dev/null &&
-    make -j"$jobs" > /dev/null 2>&1 &&
-    ASAN_OPTIONS=detect_leaks=1 make -j"$jobs" check > ../.test-san.log 2>&1); then
-    :
+: > .test-san.log
+if make distdir distdir="$top/_san/src" > /dev/null 2>&1; then
+    (cd _san/src && ./configure -q --enable-sanitizers --enable-debug \
+        > "$top/.test-san.log" 2>&1 &&
+     make -j"$jobs" >> "$top/.test-san.log" 2>&1 &&
+     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+         make -j"$jobs" check >> "$top/.test-san.log" 2>&1)
 fi
 grep -E '^(PASS|FAIL|ERROR):' .test-san.log 2>/dev/null | sed 's/^/san: /'
-if [ -d _san/tests ] && find _san/tests -name '*.trs' | grep -q .; then
-    count_tree "$top/_san/tests" "san:"
+if [ -d _san/src/tests ] && find _san/src/tests -name '*.trs' | grep -q .; then
+    count_tree "$top/_san/src/tests" "san:"
 else
     total_fail=$((total_fail + 1)); failed_suites+=("sanitizer build")
 fi
