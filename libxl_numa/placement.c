@@ -117,6 +117,7 @@ typedef struct {
     uint64_t *picked;           /* dom_words: the current prefix */
 
     bool need_dist;             /* keys or callbacks look at distance */
+    bool track_cores;           /* cores cover built (else counted last) */
     /* Load first (xen43): a set that beats the incumbent has load <= A
      * and usable >= B, so sum(usable - lambda load) >= B - lambda A;
      * lambda comes from the root's linear relaxation.  0: unused. */
@@ -184,6 +185,13 @@ static unsigned long long binom(unsigned n, unsigned r)
         v = t / i;
     }
     return v;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
 }
 
 typedef struct {
@@ -1376,6 +1384,7 @@ static int perm_cmp(const void *a, const void *b, void *arg)
     const search *s = arg;
     unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
 
+
     for (unsigned i = 0; i < XLNUMA_MAX_KEYS && s->p->keys[i]; i++) {
         switch (s->p->keys[i]) {
         case XLNUMA_KEY_LOAD_LESS:
@@ -1646,6 +1655,39 @@ static unsigned first_possible_k(const search *s, unsigned min_nodes,
     return 0;
 }
 
+/* Distinct (socket, core) among the suitable pCPUs of the nodes (a pCPU
+ * whose core is unknown is a core of its own). */
+static unsigned count_cores(const xlnuma_host *h, const xlnuma_bitmap *S,
+                            const xlnuma_bitmap *nodes)
+{
+    unsigned n = 0, cap = 0, count = 0;
+    uint64_t *keys = NULL;
+
+    xlnuma_bitmap_for_each(nd, nodes)
+        cap += xlnuma_bitmap_count(&h->nodes[nd].cpus);
+    keys = malloc((cap ? cap : 1) * sizeof(*keys));
+    if (!keys)
+        return 0;
+    xlnuma_bitmap_for_each(nd, nodes)
+        xlnuma_bitmap_for_each(c, &h->nodes[nd].cpus) {
+            const xlnuma_cpu *cp = &h->cpus[c];
+
+            if (!xlnuma_bitmap_test(S, (unsigned)c))
+                continue;
+            if (cp->core < 0)
+                keys[n++] = (UINT64_C(1) << 63) | (unsigned)c;
+            else
+                keys[n++] = ((uint64_t)(uint32_t)cp->socket << 32) |
+                            (uint32_t)cp->core;
+        }
+    qsort(keys, n, sizeof(*keys), u64_cmp);
+    for (unsigned i = 0; i < n; i++)
+        if (!i || keys[i] != keys[i - 1])
+            count++;
+    free(keys);
+    return count;
+}
+
 static unsigned auto_min_nodes(const xlnuma_host *h, unsigned vcpus)
 {
     unsigned c0 = xlnuma_bitmap_count(&h->nodes[0].cpus);
@@ -1777,7 +1819,15 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
         rc = XLNUMA_ERROR_NOMEM;
         goto out;
     }
-    rc = build_cores(&s, &S, idx_of);
+    /* Distinct cores are needed during the search only to compare with
+     * the vCPUs, to explain, or for a plug-in to look at; otherwise they
+     * are counted once for the answer. */
+    s.track_cores = req->smt_cores || req->explain || s.p->compare ||
+                    s.p->filter;
+    if (s.track_cores)
+        rc = build_cores(&s, &S, idx_of);
+    else
+        rc = cover_build(&s.cores, s.m, NULL, NULL, 0);
     if (rc)
         goto out;
     rc = build_vmask(&s, idx_of);
@@ -1854,18 +1904,12 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
     }
     for (unsigned i = 0; i < s.m; i++)
         identity[i] = i;
-    if (additive) {
-        policy_order = policy_permutation(&s);
-        if (!policy_order) {
-            rc = XLNUMA_ERROR_NOMEM;
-            goto out;
-        }
-    }
     s.max_steps = req->max_steps ? req->max_steps : XLNUMA_DEFAULT_STEPS;
 
     /* Load first: the combined load/memory bound of the root. */
     s.lambda = 0;
-    if (additive && s.p->keys[0] == XLNUMA_KEY_LOAD_LESS) {
+    /* Small searches finish before the multiplier would pay off. */
+    if (additive && s.p->keys[0] == XLNUMA_KEY_LOAD_LESS && s.m > 24) {
         unsigned k0;
 
         rc = bounds_build(&s.id, s.b_usable, s.b_cap, s.b_free, s.b_load,
@@ -1877,6 +1921,13 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
             rc = root_lambda(&s, k0, &s.lambda);
             if (rc)
                 goto out;
+        }
+    }
+    if (additive) {
+        policy_order = policy_permutation(&s);
+        if (!policy_order) {
+            rc = XLNUMA_ERROR_NOMEM;
+            goto out;
         }
     }
     rc = prepare_phase(&s, additive ? policy_order : identity);
@@ -1978,6 +2029,11 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
     if (s.have_best) {
         res->outcome = XLNUMA_PLACED;
         candidate_distances(h, &s.best);
+        if (!s.track_cores) {
+            s.best.nr_cores = count_cores(h, &S, &s.best.nodes);
+            if (s.have_runner)
+                s.runner.nr_cores = count_cores(h, &S, &s.runner.nodes);
+        }
         rc = xlnuma_candidate_copy(&res->best, &s.best);
         if (rc)
             goto out;
