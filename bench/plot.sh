@@ -8,10 +8,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bench" --json > "$tmp/rows.json"
 # one line per row: nodes baseline_s engine_s ("NaN" where not run)
-sed -e 's/[{},"]/ /g' "$tmp/rows.json" | awk '{
+sed -e 's/[{},":]/ /g' "$tmp/rows.json" | awk '{
     for (i = 1; i < NF; i++) v[$i] = $(i + 1)
-    b = v["baseline_s:"]; if (b == "null") b = "NaN"
-    print v["nodes:"], b, v["engine_s:"]
+    b = v["baseline_s"]; if (b == "null") b = "NaN"
+    print v["nodes"], b, v["engine_s"]
 }' > "$tmp/rows.dat"
 gnuplot -e "datafile='$tmp/rows.dat'; outfile='$out'" "$gp"
 echo "wrote $out"

@@ -2,7 +2,8 @@
 # Man pages are POD; the roff output ships in the tarball.
 MAN_PODS = docs/xlnuma.3.pod
 dist_man_MANS += docs/xlnuma.3
-EXTRA_DIST += $(MAN_PODS) docs/placement.md
+EXTRA_DIST += $(MAN_PODS) docs/placement.md docs/performance.md \
+	docs/performance.png
 CLEANFILES += $(dist_man_MANS)
 
 POD2MAN_FLAGS = --center="xlnuma" --release="$(PACKAGE_VERSION)"
