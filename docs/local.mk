@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # Man pages are POD; the roff output ships in the tarball.
-MAN_PODS = docs/xlnuma.3.pod
-dist_man_MANS += docs/xlnuma.3
+MAN_PODS = docs/xlnuma.3.pod docs/xlnuma-state.5.pod
+dist_man_MANS += docs/xlnuma.3 docs/xlnuma-state.5
 EXTRA_DIST += $(MAN_PODS) docs/placement.md docs/performance.md \
 	docs/performance.png
 CLEANFILES += $(dist_man_MANS)
