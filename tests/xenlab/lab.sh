@@ -14,6 +14,7 @@
 #   XENLAB_BUILD    build/cache directory (default
 #                   $abs_top_builddir/tests/xenlab/build, else ./tests/xenlab/build)
 #   XENLAB_TIMEOUT  hard limit per QEMU boot in seconds (default 300)
+#   XENLAB_PER_BOOT scenarios per boot (default 6; a topology may need two)
 #   XEN_EXTRA       appended to Xen's command line (e.g. dma_bits=28)
 #   SCENARIOS       only run scenarios whose name matches one of these globs
 #   XENLAB_SAVE_FIXTURES=1  copy the capture scenario's files to
@@ -26,13 +27,41 @@
 
 set -euo pipefail
 
+PASSED=0
+FAILED=0
+SUMMARY_DONE=
+
+# However the lab ends, its last line is the count (a lab that could not
+# build or boot counts as one more failure).
+summary_on_exit() {
+    local rc=$?
+    [ -z "$SUMMARY_DONE" ] || exit "$rc"
+    echo "FAIL lab: stopped before every scenario was judged (exit $rc; see above)"
+    echo "$PASSED passed, $((FAILED + 1)) failed"
+    exit 1
+}
+trap summary_on_exit EXIT
+
+# Interrupted: take the running QEMU down too (it is not in our process
+# group's foreground, and would run on until its timeout).
+CUR_BOOT_DIR=
+on_signal() {
+    [ -z "$CUR_BOOT_DIR" ] ||
+        kill "$(cat "$CUR_BOOT_DIR/qemu.pid" 2>/dev/null)" 2>/dev/null || true
+    exit 130
+}
+trap on_signal INT TERM
+
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TESTS_SRC=$(dirname "$LAB_SRC")
 TOP_BUILD=${abs_top_builddir:-$PWD}
 
 BUILD=${XENLAB_BUILD:-$TOP_BUILD/tests/xenlab/build}
-TOPOS=${TOPO:-2node 4node}
+TOPOS=${TOPO:-2node 4node 2node-dma30}
 BOOT_TIMEOUT=${XENLAB_TIMEOUT:-300}
+# Scenarios per boot: a boot's fixed cost is ~15 s, and short boots keep
+# far from the timeout when the machine is busy and TCG slows down 2-3x.
+PER_BOOT=${XENLAB_PER_BOOT:-6}
 XEN_EXTRA=${XEN_EXTRA:-}
 SCENARIOS=${SCENARIOS:-*}
 
@@ -53,29 +82,62 @@ die() { echo "xenlab: error: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- helpers
 
-# Copy each program to the same path under ROOT, with every shared library
-# ldd resolves for it.  LD_LIBRARY_PATH from the caller is honoured by ldd.
-copy_with_libs() {
-    local root=$1 prog lib
-    shift
-    for prog in "$@"; do
-        install -D -m 0755 "$prog" "$root$prog"
-        # "name => /path (addr)" and "/lib64/ld-linux... (addr)"
-        ldd "$prog" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
-                           $1 ~ /^\// { print $1 }
-                           /not found/ { print "MISSING " $1 }' |
-        while read -r lib rest; do
-            [ "$lib" = MISSING ] && die "$prog: library $rest not found"
-            [ -e "$root$lib" ] || install -D -m 0644 "$lib" "$root$lib"
-        done
+# Copy the shared libraries ldd resolves for program $2 (honouring the
+# caller's LD_LIBRARY_PATH) to the same paths under root $1, unless they
+# are already there or under root $3, or in directory $SKIP_LIBDIR.
+# Mode 0755: the dynamic loader must be executable.
+copy_libs() {
+    local root=$1 prog=$2 also=${3:-/nonexistent} lib rest
+    ldd "$prog" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+                       $1 ~ /^\// { print $1 }
+                       /not found/ { print "MISSING", $1 }' |
+    while read -r lib rest; do
+        [ "$lib" = MISSING ] && die "$prog: library $rest not found"
+        case $lib in "${SKIP_LIBDIR:-/nonexistent}"/*) continue ;; esac
+        [ -e "$root$lib" ] || [ -e "$also$lib" ] ||
+            install -D -m 0755 "$lib" "$root$lib"
     done
 }
 
-# Newest "cpio newc | gzip" of directory $1 into file $2.
+# Copy each program to the same path under root $1, with its libraries.
+copy_with_libs() {
+    local root=$1 prog
+    shift
+    for prog in "$@"; do
+        install -D -m 0755 "$prog" "$root$prog"
+        copy_libs "$root" "$prog"
+    done
+}
+
+# "cpio newc | gzip" of directory $1 into file $2 (no gzip if $3 = raw),
+# zero-padded to a multiple of 4 bytes: the kernel takes an archive that
+# follows another in the initramfs only at a 4-byte aligned offset
+# ("Initramfs unpacking failed: invalid magic" otherwise).
 pack_cpio() {
+    local z=gzip\ -1
+    [ "${3:-}" = raw ] && z="cat"
     (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
-        gzip -1 > "$2.tmp"
+        $z > "$2.tmp"
+    head -c $(( (4 - $(stat -c %s "$2.tmp") % 4) % 4 )) /dev/zero >> "$2.tmp"
     mv "$2.tmp" "$2"
+}
+
+# Write to $2 the uncompressed ELF inside bzImage $1, or fail.  libxl
+# would otherwise decompress the (xz) kernel for every guest, which takes
+# 5-6 s under TCG; the ELF takes under 2 s.
+extract_vmlinux() {
+    local magic tool off
+    for magic in 'fd377a585a00:xz -dc --single-stream' '28b52ffd:zstd -dcq' \
+                 '1f8b0800:gzip -dc'; do
+        tool=${magic#*:}
+        magic=$(echo "${magic%%:*}" | sed 's/../\\x&/g')
+        for off in $(LC_ALL=C grep -obUaP "$magic" "$1" | cut -d: -f1); do
+            tail -c +$((off + 1)) "$1" | $tool > "$2" 2>/dev/null || true
+            [ "$(head -c 4 "$2" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] && return 0
+        done
+    done
+    rm -f "$2"
+    return 1
 }
 
 # The module file for $1 in kernel $KVER, decompressed to $2.
@@ -92,7 +154,7 @@ copy_module() {
 
 check_host_tools() {
     local t missing=
-    for t in qemu-system-x86_64 busybox cpio gzip ldd modinfo timeout awk; do
+    for t in qemu-system-x86_64 busybox cpio gzip ldd modinfo timeout awk flock; do
         command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
     done
     [ -r "$XEN_GZ" ] || missing="$missing $XEN_GZ"
@@ -106,17 +168,17 @@ check_host_tools() {
 # ------------------------------------------------------------ base images
 #
 # $BUILD/base holds what changes only with the installed packages or the
-# lab's boot scripts: xen (ELF), the dom0 kernel, the guest initramfs and
-# the dom0 base initramfs (busybox, modules, toolstack).  The overlay,
-# rebuilt on every run, carries the scenarios, configs and xl-numa; the
-# kernel unpacks the two concatenated archives into one root.
+# lab's boot scripts: xen (ELF), the dom0 kernel, the guest initramfs, the
+# dom0 base initramfs (busybox, modules, toolstack) and the guest kernel.
+# The overlay, rebuilt on every run, carries the scenarios, configs and
+# xl-numa.  dom0's kernel unpacks the concatenated archives into one root.
 
 base_inputs() {
     {
         echo "kver=$KVER"
         stat -L -c '%n %s %Y' "$XEN_GZ" "/boot/vmlinuz-$KVER" \
             "$(command -v busybox)" "$XEN_LIBEXEC/xl" "$XEN_LIBEXEC/xenstored"
-        cat "$LAB_SRC/guest/init.sh"
+        cat "$LAB_SRC/guest/init.sh" "$LAB_SRC/lab.sh"
     } | cksum
 }
 
@@ -142,11 +204,22 @@ build_base() {
     install -m 0755 "$LAB_SRC/guest/init.sh" "$g/init"
     pack_cpio "$g" "$b/guest.cpio.gz"
 
+    # Guest kernel, uncompressed and in an uncompressed cpio: dom0 unpacks
+    # it with a memcpy instead of inflating 60+ MB under TCG.
+    local k=$b/guest-kernel-root
+    mkdir -p "$k/boot"
+    if ! extract_vmlinux "/boot/vmlinuz-$KVER" "$k/boot/guest-kernel"; then
+        log "cannot extract vmlinux; guests boot the compressed kernel (slower)"
+        cp "/boot/vmlinuz-$KVER" "$k/boot/guest-kernel"
+    fi
+    pack_cpio "$k" "$b/guest-kernel.cpio" raw
+
     # dom0 base root.
     local r=$b/dom0-root m
     mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,run,tmp,root} \
              "$r"/{etc/xen,var/lib,lib/modules/xenlab,boot}
     ln -s ../run "$r/var/run"
+    ln -s ../run/lock "$r/var/lock"
     cp "$(command -v busybox)" "$r/bin/busybox"
     for m in $DOM0_MODULES; do
         copy_module "$m" "$r/lib/modules/xenlab/$m.ko"
@@ -155,14 +228,16 @@ build_base() {
     for p in $XEN_PROGS; do progs+=("$XEN_LIBEXEC/$p"); done
     progs+=("$(command -v xenstore || echo /usr/bin/xenstore)")
     copy_with_libs "$r" "${progs[@]}"
+    for p in read write ls list exists rm chmod watch; do
+        ln -s xenstore "$r/usr/bin/xenstore-$p"
+    done
     # glibc dlopen()s libgcc_s for pthread_cancel; ldd cannot see it and
     # xl create aborts without it.
     local gcc_s
-    gcc_s=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ { print $NF; exit }')
+    gcc_s=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ && !f { print $NF; f = 1 }')
     [ -n "$gcc_s" ] || die "libgcc_s.so.1 not found"
     install -D -m 0644 "$gcc_s" "$r$gcc_s"
     [ -f /etc/xen/xl.conf ] && cp /etc/xen/xl.conf "$r/etc/xen/xl.conf"
-    cp "/boot/vmlinuz-$KVER" "$r/boot/vmlinuz"
     cp "$b/guest.cpio.gz" "$r/boot/guest.cpio.gz"
     pack_cpio "$r" "$b/dom0-base.cpio.gz"
 
@@ -187,13 +262,28 @@ resolve_xl_numa() {
 
 # Scenario names (file names without .sh) selected by $SCENARIOS.
 selected_scenarios() {
-    local f n pat
+    local f n pat pats
+    set -f
+    pats=($SCENARIOS)
+    set +f
     for f in "$LAB_SRC"/scenarios/[0-9]*.sh; do
         n=$(basename "$f" .sh)
-        for pat in $SCENARIOS; do
+        for pat in "${pats[@]}"; do
             # shellcheck disable=SC2053
             if [[ $n == $pat ]]; then echo "$n"; break; fi
         done
+    done
+}
+
+# The libxl_numa/.libs of the build tree xl-numa $1 belongs to, if any.
+find_libdir() {
+    local d
+    for d in "$(dirname "$1")/../libxl_numa/.libs" \
+             "$(dirname "$1")/../../libxl_numa/.libs"; do
+        if [ -d "$d" ]; then
+            (cd "$d" && pwd)
+            return 0
+        fi
     done
 }
 
@@ -209,30 +299,45 @@ build_overlay() {
     done
 
     XL_NUMA_NOTE="xl-numa not built"
+    if [ -n "$XL_NUMA" ] && [ ! -e "$XL_NUMA" ]; then
+        XL_NUMA_NOTE="xl-numa not built: XL_NUMA=$XL_NUMA does not exist"
+    fi
     if [ -n "$XL_NUMA" ] && [ -e "$XL_NUMA" ]; then
         local real libdir
         real=$(resolve_xl_numa "$XL_NUMA") ||
             die "$XL_NUMA is a libtool wrapper but .libs/xl-numa is missing"
         # An uninstalled binary finds libxlnuma only through the wrapper's
         # LD_LIBRARY_PATH; put the library where dom0's loader looks.
-        libdir=$(cd "$(dirname "$XL_NUMA")/.." && pwd)/libxl_numa/.libs
-        if [ -d "$libdir" ] && ls "$libdir"/libxlnuma.so* >/dev/null 2>&1; then
+        # XL_NUMA is BUILD/xl_ext/xl-numa or BUILD/xl_ext/.libs/xl-numa.
+        libdir=${XLNUMA_LIBDIR:-$(find_libdir "$XL_NUMA")}
+        if [ -n "$libdir" ] && ls "$libdir"/libxlnuma.so* >/dev/null 2>&1; then
             mkdir -p "$o/lib/x86_64-linux-gnu"
             cp -a "$libdir"/libxlnuma.so* "$o/lib/x86_64-linux-gnu/"
         fi
         install -m 0755 "$real" "$o/usr/bin/xl-numa"
+        # The libxl preload module (40-preload), where the build made one.
+        local mod
+        for mod in "$(dirname "$XL_NUMA")/../preload/.libs/libxlnuma-preload.so" \
+                   "$(dirname "$XL_NUMA")/../../preload/.libs/libxlnuma-preload.so"; do
+            if [ -f "$mod" ]; then
+                install -D -m 0644 "$mod" "$o/usr/lib/xlnuma/libxlnuma-preload.so"
+                copy_libs "$o" "$mod" "$BUILD/base/dom0-root"
+                break
+            fi
+        done
         (
-            [ -d "$libdir" ] && export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-            copy_with_libs "$o" "$real"
+            if [ -n "$libdir" ]; then
+                export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+                export SKIP_LIBDIR=$libdir
+            fi
+            copy_libs "$o" "$real" "$BUILD/base/dom0-root"
         )
-        # copy_with_libs put the binary at its own path too; the one in
-        # /usr/bin is the one on PATH.
         XL_NUMA_NOTE="xl-numa from $real"
     fi
     log "overlay: ${#SCEN[@]} scenarios, $XL_NUMA_NOTE"
     pack_cpio "$o" "$BUILD/overlay.cpio.gz"
-    cat "$BUILD/base/dom0-base.cpio.gz" "$BUILD/overlay.cpio.gz" \
-        > "$BUILD/dom0.cpio.gz"
+    cat "$BUILD/base/dom0-base.cpio.gz" "$BUILD/base/guest-kernel.cpio" \
+        "$BUILD/overlay.cpio.gz" > "$BUILD/dom0.initrd"
 }
 
 # ------------------------------------------------------------ topologies
@@ -241,19 +346,24 @@ build_overlay() {
 topology_args() {
     local node_mb nodes i j d
     case $1 in
-    2node)
+    2node|2node-dma30)
         node_mb=${XENLAB_NODE_MB:-1536}
         nodes=2
         QEMU_TOPO=(-smp 4,sockets=2,cores=2,threads=1)
+        # The same host with Xen's DMA zone widened to 1 GiB: node 0's
+        # free memory is then mostly DMA zone (issue 11).
+        TOPO_XEN_EXTRA=
+        [ "$1" = 2node-dma30 ] && TOPO_XEN_EXTRA=dma_bits=30
         ;;
     4node)
         node_mb=${XENLAB_NODE_MB:-768}
         nodes=4
+        TOPO_XEN_EXTRA=
         # sockets=4 leaves Xen's cpu_topology empty: one socket, 4 cores.
         QEMU_TOPO=(-smp 4,sockets=1,cores=4,threads=1)
         ;;
     *)
-        die "unknown topology '$1' (use 2node or 4node)"
+        die "unknown topology '$1' (use 2node, 2node-dma30 or 4node)"
         ;;
     esac
     local lo hi cpus
@@ -281,30 +391,55 @@ XEN_CMDLINE_BASE="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all
  console_timestamps=boot conring_size=1M dom0_mem=512M,max:512M
  dom0_max_vcpus=2 numa=on noreboot"
 
-# Boot topology $1; the console log (no \r) goes to $BUILD/$1/console.log.
+FATAL_RE='Kernel panic - not syncing|Hardware Dom0 crashed|Panic on CPU [0-9]+'
+
+# Boot topology $1 into directory $2, running scenarios $3... in dom0;
+# the console log (no \r) goes to $2/console.log.
 boot() {
-    local topo=$1 dir=$BUILD/$1 rc=0 t0=$SECONDS
+    local topo=$1 dir=$2 rc=0 t0=$SECONDS run
+    shift 2
+    run=$(IFS=:; echo "$*")     # no commas: they split QEMU's -initrd
     mkdir -p "$dir"
     topology_args "$topo"
     local xen_cmdline dom0_cmdline
-    xen_cmdline=$(echo $XEN_CMDLINE_BASE $XEN_EXTRA)
+    xen_cmdline=$(echo $XEN_CMDLINE_BASE $TOPO_XEN_EXTRA $XEN_EXTRA)
     dom0_cmdline="console=hvc0 earlyprintk=xen loglevel=5 xenlab.topo=$topo"
+    dom0_cmdline="$dom0_cmdline xenlab.run=$run"
     local qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max,-smap
         -machine q35 -m "${QEMU_MEM_MB}M" "${QEMU_TOPO[@]}"
         -display none -serial stdio -monitor none -net none -no-reboot
         -device isa-debug-exit,iobase=0xf4,iosize=0x04
         -kernel "$BUILD/base/xen" -append "$xen_cmdline"
-        -initrd "$BUILD/base/vmlinuz $dom0_cmdline,$BUILD/dom0.cpio.gz")
+        -initrd "$BUILD/base/vmlinuz $dom0_cmdline,$BUILD/dom0.initrd")
     printf '%q ' "${qemu[@]}" > "$dir/qemu-cmdline.txt"
-    log "booting $topo (${QEMU_MEM_MB} MiB, timeout ${BOOT_TIMEOUT}s, log $dir/console.log)"
-    if [ -n "${XENLAB_VERBOSE:-}" ]; then
-        timeout -k 10 "$BOOT_TIMEOUT" "${qemu[@]}" < /dev/null 2>&1 |
-            tr -d '\r' | tee "$dir/console.log" >&2 || rc=$?
-    else
-        timeout -k 10 "$BOOT_TIMEOUT" "${qemu[@]}" < /dev/null 2>&1 |
-            tr -d '\r' > "$dir/console.log" || rc=$?
-    fi
+    log "booting $topo for $# scenarios (${QEMU_MEM_MB} MiB, timeout ${BOOT_TIMEOUT}s, log $dir/console.log)"
+    local out=/dev/null
+    [ -n "${XENLAB_VERBOSE:-}" ] && out=/dev/stderr
+    rm -f "$dir/qemu.pid" "$dir/qemu.rc"
+    CUR_BOOT_DIR=$dir
+    (
+        rc=0
+        timeout -k 10 "$BOOT_TIMEOUT" "${qemu[@]}" -pidfile "$dir/qemu.pid" \
+            < /dev/null 2>&1 | tr -d '\r' | tee "$dir/console.log" > "$out" ||
+            rc=${PIPESTATUS[0]}
+        echo "$rc" > "$dir/qemu.rc"
+    ) &
+    local bg=$! crashed=
+    # A crashed dom0 or Xen never powers off: stop waiting for the timeout.
+    while kill -0 "$bg" 2>/dev/null; do
+        sleep 2
+        if [ -z "$crashed" ] && grep -a -q -E "$FATAL_RE" "$dir/console.log" 2>/dev/null; then
+            crashed=$(grep -a -m 1 -o -E "$FATAL_RE" "$dir/console.log")
+            log "$topo: '$crashed' on the console, stopping QEMU"
+            sleep 3         # let the backtrace reach the log
+            kill "$(cat "$dir/qemu.pid" 2>/dev/null)" 2>/dev/null || true
+        fi
+    done
+    wait "$bg" || true
+    rc=$(cat "$dir/qemu.rc" 2>/dev/null || echo 255)
+    CUR_BOOT_DIR=
     BOOT_RC=$rc
+    BOOT_CRASH=$crashed
     BOOT_SECS=$((SECONDS - t0))
     log "$topo: QEMU exited rc=$rc after ${BOOT_SECS}s"
 }
@@ -317,7 +452,6 @@ boot() {
 # output interleaved on the serial line; they are dropped.
 extract_captures() {
     local log=$1 out=$2
-    rm -rf "$out"
     mkdir -p "$out"
     awk -v out="$out" '
         match($0, /XENLAB-CAPTURE-BEGIN [^ ]+/) {
@@ -367,15 +501,18 @@ save_fixtures() {
     log "fixtures saved to $to"
 }
 
-PASSED=0
-FAILED=0
 
-# Judge every selected scenario of topology $1 from its console log.
+# Judge scenarios $3... of topology $1 from the console log in dir $2.
 judge() {
-    local topo=$1 log=$BUILD/$1/console.log n line st detail boot_why=
-    extract_captures "$log" "$BUILD/$topo/capture"
-    if ! grep -q 'XENLAB-DONE' "$log"; then
-        if [ "$BOOT_RC" = 124 ] || [ "$BOOT_RC" = 137 ]; then
+    local topo=$1 log=$2/console.log n line st detail why boot_why= shown=
+    shift 2
+    if [ ! -f "$log" ]; then
+        boot_why="no console log: was $BUILD removed during the run?"
+        log=/dev/null
+    elif ! grep -a -q 'XENLAB-DONE' "$log"; then
+        if [ -n "$BOOT_CRASH" ]; then
+            boot_why="'$BOOT_CRASH' on the console"
+        elif [ "$BOOT_RC" = 124 ] || [ "$BOOT_RC" = 137 ]; then
             boot_why="boot timed out after ${BOOT_TIMEOUT}s"
         else
             boot_why="boot ended (QEMU rc=$BOOT_RC) before dom0 finished"
@@ -383,7 +520,8 @@ judge() {
         line=$(grep -a -o 'XENLAB-DOM0 .*' "$log" | tail -n 1 || true)
         boot_why="$boot_why; last dom0 step: ${line:-none}"
     fi
-    for n in "${SCEN[@]}"; do
+    extract_captures "$log" "$BUILD/$topo/capture"
+    for n in "$@"; do
         line=$(grep -a -o "XENLAB-RESULT name=$n .*" "$log" | tail -n 1 || true)
         st=FAIL
         if [ -z "$line" ]; then
@@ -396,8 +534,9 @@ judge() {
             [ "$st" = PASS ] || st=FAIL
         fi
         if [ "$st" = PASS ] && [ "$n" = 00-capture ]; then
-            if ! detail=$(check_capture_files "$BUILD/$topo/capture"); then
+            if ! why=$(check_capture_files "$BUILD/$topo/capture"); then
                 st=FAIL
+                detail=$why
             fi
         fi
         if [ "$st" = PASS ]; then
@@ -406,20 +545,18 @@ judge() {
         else
             echo "FAIL $topo/$n: $detail"
             FAILED=$((FAILED + 1))
-            if grep -q "XENLAB-BEGIN name=$n" "$log"; then
+            if grep -a -q "XENLAB-BEGIN name=$n" "$log"; then
                 section_lines "$log" "$n" "${XENLAB_CONTEXT:-80}" | sed 's/^/    | /'
-            else
+            elif [ -z "$shown" ]; then
+                # The boot never reached it: show how the boot ended, once.
                 tail -n 40 "$log" | sed 's/^/    | /'
+                shown=1
             fi
         fi
+        # Per-guest locality figures (issue 11), whatever the verdict.
+        grep -a '^locality policy=' "$log" 2>/dev/null |
+            sed "s|^|$topo: |" || true
     done
-    if [ "$topo" != "" ] && [ -n "${XENLAB_SAVE_FIXTURES:-}" ]; then
-        if check_capture_files "$BUILD/$topo/capture" >/dev/null; then
-            save_fixtures "$topo"
-        else
-            log "not saving fixtures for $topo: capture incomplete"
-        fi
-    fi
 }
 
 # ------------------------------------------------------------ main
@@ -430,13 +567,57 @@ main() {
     mapfile -t SCEN < <(selected_scenarios)
     [ "${#SCEN[@]}" -gt 0 ] || die "no scenario matches SCENARIOS='$SCENARIOS'"
     mkdir -p "$BUILD"
+    # Two labs in one build directory would rebuild each other's images.
+    exec 9> "$BUILD/.lock"
+    flock -n 9 || die "another lab run is using $BUILD (set XENLAB_BUILD)"
     build_base
     build_overlay
+    local i nb part s t group alone keep saved_timeout=$BOOT_TIMEOUT
     for topo in $TOPOS; do
-        boot "$topo"
-        judge "$topo"
+        rm -rf "${BUILD:?}/$topo"
+        nb=0
+        # A scenario that declares "# xenlab-timeout: N" gets a boot of its
+        # own, long enough for it; the rest share boots of PER_BOOT.
+        # The locality sequence (50-locality) is what 2node-dma30 exists
+        # for, and is too slow to repeat on 4node.
+        group=() alone=()
+        for s in "${SCEN[@]}"; do
+            case $topo:$s in
+            4node:50-locality) continue ;;
+            2node-dma30:50-locality) ;;
+            2node-dma30:*) continue ;;
+            esac
+            if grep -q '^# xenlab-timeout:' "$LAB_SRC/scenarios/$s.sh"; then
+                alone+=("$s")
+            else
+                group+=("$s")
+            fi
+        done
+        for ((i = 0; i < ${#group[@]}; i += PER_BOOT)); do
+            part=("${group[@]:i:PER_BOOT}")
+            nb=$((nb + 1))
+            boot "$topo" "$BUILD/$topo/boot$nb" "${part[@]}"
+            judge "$topo" "$BUILD/$topo/boot$nb" "${part[@]}"
+        done
+        for s in ${alone[@]+"${alone[@]}"}; do
+            t=$(sed -n 's/^# xenlab-timeout: *\([0-9][0-9]*\).*/\1/p' \
+                "$LAB_SRC/scenarios/$s.sh" | head -n 1)
+            BOOT_TIMEOUT=$((saved_timeout > t + 240 ? saved_timeout : t + 240))
+            nb=$((nb + 1))
+            boot "$topo" "$BUILD/$topo/boot$nb" "$s"
+            judge "$topo" "$BUILD/$topo/boot$nb" "$s"
+            BOOT_TIMEOUT=$saved_timeout
+        done
+        if [ -n "${XENLAB_SAVE_FIXTURES:-}" ]; then
+            if check_capture_files "$BUILD/$topo/capture" >/dev/null; then
+                save_fixtures "$topo"
+            else
+                log "not saving fixtures for $topo: capture incomplete"
+            fi
+        fi
     done
     log "total wall time $((SECONDS - t0))s"
+    SUMMARY_DONE=1
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" = 0 ]
 }

@@ -1,8 +1,9 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: LGPL-2.1-only
 #
-# xenlab dom0 /init: bring up the Xen toolstack, run /scenarios/*.sh in
-# order (each in its own section, with its own markers), power off.
+# xenlab dom0 /init: bring up the Xen toolstack, run the scenarios named by
+# xenlab.run= on the command line (default: all of /scenarios/*.sh) in
+# order, each in its own section with its own markers, and power off.
 # The host (lab.sh) decides pass/fail from the markers:
 #   XENLAB-DOM0 ...                  progress of this script
 #   XENLAB-BEGIN name=N / XENLAB-END name=N rc=R   one scenario's section
@@ -37,6 +38,7 @@ power_off() {
 for arg in $(cat /proc/cmdline); do
     case $arg in
     xenlab.topo=*) export XENLAB_TOPO=${arg#xenlab.topo=} ;;
+    xenlab.run=*)  run=$(echo "${arg#xenlab.run=}" | tr : ' ') ;;
     esac
 done
 step "init started, topology ${XENLAB_TOPO:-?}"
@@ -73,16 +75,20 @@ xl info -n > /run/xenlab/xl-info-n.txt 2>&1
 
 . /lib/xenlab/lib.sh
 
-for s in /scenarios/*.sh; do
-    [ -e "$s" ] || continue
-    name=$(basename "$s" .sh)
+# The scenarios this boot runs (xenlab.run=a:b on the command line), or all.
+[ -n "${run:-}" ] || run=$(cd /scenarios && ls *.sh | sed 's/\.sh$//')
+for name in $run; do
+    s=/scenarios/$name.sh
     step "scenario $name"
     echo "XENLAB-BEGIN name=$name"
-    XENLAB_SCENARIO=$name timeout "${XENLAB_SCENARIO_TIMEOUT:-240}" sh "$s" 2>&1
+    # A scenario may ask for more time: "# xenlab-timeout: N".
+    limit=$(sed -n 's/^# xenlab-timeout: *\([0-9][0-9]*\).*/\1/p' "$s" | head -n 1)
+    limit=${limit:-${XENLAB_SCENARIO_TIMEOUT:-240}}
+    XENLAB_SCENARIO=$name timeout "$limit" sh "$s" 2>&1
     rc=$?
     if [ ! -e "/run/xenlab/result.$name" ]; then
         why="rc=$rc"
-        case $rc in 124|137|143) why="timed out after ${XENLAB_SCENARIO_TIMEOUT:-240}s" ;; esac
+        case $rc in 124|137|143) why="timed out after ${limit}s" ;; esac
         echo "XENLAB-RESULT name=$name FAIL script ended ($why) without a result"
     fi
     reset_host

@@ -17,7 +17,7 @@ FAILS=
 result() {
     local st=$1
     shift
-    echo "XENLAB-RESULT name=$XENLAB_SCENARIO $st $*"
+    echo "XENLAB-RESULT name=$XENLAB_SCENARIO $st $*" | sed 's/ *$//'
     : > "$XENLAB_RUN/result.$XENLAB_SCENARIO"
 }
 
@@ -39,34 +39,57 @@ need_xlnuma() {
 
 say() { echo "== $*"; }
 
+# dom0 uptime in seconds, to time steps from the console log.
+now() { cut -d' ' -f1 /proc/uptime; }
+
 # show CMD...: print the command, then run it with its output.
 show() {
-    echo "+ $*"
+    echo "+ [$(now)s] $*"
     "$@"
 }
 
 # ------------------------------------------------------------ sets
 
+# Every fork+exec costs a PV dom0 many page-table hypercalls, slow under
+# TCG (seconds on a busy host): the helpers below are one awk each.
+
+# awk: emit(a, n) prints a[1..n] sorted numerically, without duplicates.
+SET_AWK='
+function emit(a, n,    i, j, t, out) {
+    for (i = 2; i <= n; i++) {
+        t = a[i]
+        for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]
+        a[j + 1] = t
+    }
+    out = ""
+    for (i = 1; i <= n; i++)
+        if (i == 1 || a[i] != a[i - 1]) out = out (out == "" ? "" : " ") a[i]
+    print out
+}'
+
 # canon: numbers from stdin (any of " ,\n" separated) -> "0 1 3"
 canon() {
-    tr ' ,' '\n\n' | grep -E '^[0-9]+$' | sort -n -u | tr '\n' ' ' |
-        sed 's/ $//'
+    awk "$SET_AWK"'
+        { gsub(/,/, " "); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) a[++n] = $i + 0 }
+        END { emit(a, n) }'
 }
 
 # expand RANGE MAX: xl's "0-1,3" or "all" (0..MAX-1) -> "0 1 3"
 expand() {
-    echo "$1" | awk -v max="$2" '
-        $0 == "all" { for (i = 0; i < max; i++) print i; exit }
-        $0 == "none" || $0 == "" { exit }
-        {
-            n = split($0, part, ",")
-            for (k = 1; k <= n; k++) {
-                if (split(part[k], r, "-") == 2)
-                    for (i = r[1]; i <= r[2]; i++) print i
-                else
-                    print part[k]
+    awk -v r="$1" -v max="$2" "$SET_AWK"'
+        BEGIN {
+            if (r == "all") {
+                for (i = 0; i < max; i++) a[++n] = i
+            } else if (r != "none" && r != "") {
+                m = split(r, part, ",")
+                for (k = 1; k <= m; k++)
+                    if (split(part[k], b, "-") == 2)
+                        for (i = b[1] + 0; i <= b[2] + 0; i++) a[++n] = i
+                    else
+                        a[++n] = part[k] + 0
             }
-        }' | canon
+            emit(a, n)
+        }'
 }
 
 # subset A B: every member of set A is in set B
@@ -131,7 +154,7 @@ domid() { xl domid "$1" 2>/dev/null; }
 xl_create() {
     local name=$1 rc
     shift
-    echo "+ xl -vvv create $* $XENLAB_RUN/$name.cfg"
+    echo "+ [$(now)s] xl -vvv create $* $XENLAB_RUN/$name.cfg"
     xl -vvv create "$@" "$XENLAB_RUN/$name.cfg" > "$XENLAB_RUN/create-$name.log" 2>&1
     rc=$?
     if [ $rc = 0 ]; then
@@ -139,7 +162,7 @@ xl_create() {
     else
         tail -n 30 "$XENLAB_RUN/create-$name.log"
     fi
-    echo "xl create $name: rc=$rc"
+    echo "xl create $name: rc=$rc [$(now)s]"
     return $rc
 }
 
@@ -158,22 +181,27 @@ vcpu_affinity() {
     expand "$sets" "$(nr_cpus)"
 }
 
+# Destroy every guest, in parallel: under TCG Xen takes 1-3 s to take
+# back each guest's memory, and the hypercalls run on dom0's vCPUs.
 destroy_all() {
     local d
     for d in $(xl list | awk 'NR > 2 { print $1 }'); do
-        xl destroy "$d" || echo "xl destroy $d failed"
+        xl destroy "$d" || echo "xl destroy $d failed" &
     done
+    wait
 }
 
-# Back to the boot state between scenarios: no guests, one pool.
+# Back to the boot state between scenarios: no guests, all cpus in Pool-0.
 reset_host() {
-    local p c
+    local p c pool0
     destroy_all
     for p in $(xl cpupool-list | awk 'NR > 1 && $1 != "Pool-0" { print $1 }'); do
         xl cpupool-destroy "$p" || echo "xl cpupool-destroy $p failed"
     done
+    pool0=$(expand "$(xl cpupool-list -c Pool-0 | awk 'NR == 2 { print $2 }')" "$(nr_cpus)")
     for c in $(expand all "$(nr_cpus)"); do
-        xl cpupool-cpu-add Pool-0 "$c" >/dev/null 2>&1
+        subset "$c" "$pool0" || xl cpupool-cpu-add Pool-0 "$c" ||
+            echo "xl cpupool-cpu-add Pool-0 $c failed"
     done
 }
 
@@ -192,17 +220,41 @@ wait_guest_up() {
 
 # xen_keys KEY FILE: run `xl debug-keys KEY` and store what Xen printed,
 # read back from its console ring with `xl dmesg -c` (cleared first).
+# The handlers of u and H print before the hypercall returns.
 xen_keys() {
     local i=0
     xl dmesg -c > /dev/null
     xl debug-keys "$1"
     : > "$2"
     while [ $i -lt 10 ]; do
-        sleep 1
         xl dmesg -c >> "$2"
         [ -s "$2" ] && break
+        sleep 1
         i=$((i + 1))
     done
+}
+
+# dma_bits: Xen's DMA width, from its boot messages
+dma_bits() {
+    sed -n 's/.*DMA width \([0-9]*\) bits.*/\1/p' "$XENLAB_RUN/xen-boot-dmesg.txt" | head -n 1
+}
+
+# free_above_dma: "node MiB" lines, each node's free memory above the DMA
+# width (debug key H; zone Z holds the pages whose frame number has Z
+# bits, so the DMA zones are Z <= width - 12).  Xen fills a PV guest from
+# this memory on any node before it uses the DMA zone of the guest's own.
+free_above_dma() {
+    local w
+    w=$(dma_bits)
+    xen_keys H "$XENLAB_RUN/heap.txt"
+    awk -v w="${w:-32}" '
+        match($0, /heap\[node=[0-9]+\]\[zone=[0-9]+\] -> [0-9]+ pages/) {
+            split(substr($0, RSTART, RLENGTH), f, /[^0-9]+/)
+            if (f[3] > w - 12) free[f[2]] += f[4]
+            seen[f[2]] = 1
+        }
+        END { for (n in seen) printf "%d %d\n", n, free[n] / 256 }' \
+        "$XENLAB_RUN/heap.txt" | sort -n
 }
 
 # pages_dump: per-domain pages per node (debug key u) into pages.txt
@@ -250,20 +302,77 @@ check_memory_on() {
 
 # ------------------------------------------------------------ JSON
 #
-# dom0 has no jq.  xl-numa's JSON is an object of scalars and flat arrays,
-# one line or pretty printed; these read one top-level key from a file.
+# dom0 has no jq.  xl-numa's JSON puts its top-level keys last (after any
+# nested objects that reuse a name), one line or pretty printed; these read
+# the LAST "KEY": value of a file, which is the top-level one.
 
+# awk: val(s, k) is the raw text of the last value of key k in s: an array
+# (up to its first "]"), a string (quotes and escapes kept) or a scalar.
+JSON_AWK='
+function val(s, k,    re, off, start, t, c, i, n, q) {
+    re = "\"" k "\"[ \t\r\n]*:[ \t\r\n]*"
+    off = 0; start = 0; t = s
+    while (match(t, re)) {
+        start = off + RSTART + RLENGTH
+        off = start - 1
+        t = substr(s, start)
+    }
+    if (!start) return ""
+    c = substr(t, 1, 1)
+    if (c == "[") return substr(t, 1, index(t, "]"))
+    if (c == "\"") {
+        n = length(t)
+        for (i = 2; i <= n; i++) {
+            q = substr(t, i, 1)
+            if (q == "\\") i++
+            else if (q == "\"") return substr(t, 1, i)
+        }
+        return t
+    }
+    match(t, /^[^],} \t\r\n]*/)
+    return substr(t, 1, RLENGTH)
+}
+function unquote(v) {
+    sub(/^"/, "", v); sub(/"$/, "", v)
+    gsub(/\\"/, "\"", v); gsub(/\\\\/, "\\", v)
+    return v
+}'
+JSON_RS=$(printf '\001')           # no such byte: a whole file is one record
+
+# json_raw FILE KEY -> the value as written (arrays on one line)
 json_raw() {
-    tr '\n\t' '  ' < "$1" |
-        sed -n -E 's/.*"'"$2"'"[[:space:]]*:[[:space:]]*(\[[^]]*\]|"([^"\\]|\\.)*"|[^],}]*).*/\1/p' |
-        head -n 1 | sed 's/[[:space:]]*$//'
+    awk -v RS="$JSON_RS" -v k="$2" "$JSON_AWK"'
+        { v = val($0, k); gsub(/[\t\r\n]/, " ", v); gsub(/  +/, " ", v); print v }' "$1"
 }
 
-# json_str FILE KEY -> the string, unquoted (escapes kept)
-json_str() { json_raw "$1" "$2" | sed -E 's/^"//; s/"$//'; }
+# json_str FILE KEY -> the string, unquoted, \" and \\ unescaped
+json_str() {
+    awk -v RS="$JSON_RS" -v k="$2" "$JSON_AWK"'{ print unquote(val($0, k)) }' "$1"
+}
 
 # json_array FILE KEY -> canonical numbers of an integer array
-json_array() { json_raw "$1" "$2" | tr -d '[]' | canon; }
+json_array() {
+    awk -v RS="$JSON_RS" -v k="$2" "$JSON_AWK$SET_AWK"'
+        { v = val($0, k); gsub(/[^0-9]+/, " ", v); n = split(v, f, " ")
+          for (i = 1; i <= n; i++) a[i] = f[i] + 0
+          emit(a, n) }' "$1"
+}
+
+# json_same A B KEY...: the named values are equal in files A and B
+# (all whitespace ignored); prints the ones that differ.
+json_same() {
+    local a=$1 b=$2
+    shift 2
+    awk -v RS="$JSON_RS" -v keys="$*" "$JSON_AWK"'
+        FNR == 1 { f++ }
+        { n = split(keys, k, " ")
+          for (i = 1; i <= n; i++) { v = val($0, k[i]); gsub(/[ \t\r\n]/, "", v); w[f, i] = v } }
+        END {
+            for (i = 1; i <= n; i++)
+                if (w[1, i] != w[2, i]) d = d " " k[i] "(" w[1, i] " vs " w[2, i] ")"
+            if (d != "") { print "differ:" d; exit 1 }
+        }' "$a" "$b"
+}
 
 # ------------------------------------------------------------ captures
 
@@ -286,3 +395,34 @@ capture_file() {
     sed 's/^/XENLAB| /' "$3"
     echo "XENLAB-CAPTURE-END $1/$2"
 }
+
+# ------------------------------------------------------------ xl-numa
+
+# xn OUT ARGS...: run `xl-numa ARGS`, stdout to OUT (and shown), stderr
+# shown; returns xl-numa's exit code.
+xn() {
+    local out=$1 rc
+    shift
+    echo "+ [$(now)s] xl-numa $*"
+    xl-numa "$@" > "$out" 2> "$out.err"
+    rc=$?
+    cat "$out"
+    [ -s "$out.err" ] && sed 's/^/stderr: /' "$out.err"
+    echo "xl-numa exit $rc [$(now)s]"
+    return $rc
+}
+
+# json_same A B KEY...: the named top-level values are equal in files A
+# and B (whitespace ignored); prints the ones that differ.
+json_same() {
+    local a=$1 b=$2 k va vb diff=
+    shift 2
+    for k in "$@"; do
+        va=$(json_raw "$a" "$k" | tr -d ' ')
+        vb=$(json_raw "$b" "$k" | tr -d ' ')
+        [ "$va" = "$vb" ] || diff="$diff $k($va vs $vb)"
+    done
+    [ -z "$diff" ] || { echo "differ:$diff"; return 1; }
+}
+
+PLACE_KEYS="placed nodes cpus need_memkb policy mode overrides reason"

@@ -40,4 +40,4 @@ done
 
 snapshot guests
 
-finish "nodes=$(nr_nodes) $(cat "$XENLAB_RUN/dma.txt" | sed 's/.*Domain heap //')"
+finish "nodes=$(nr_nodes) $(sed 's/.*Domain heap //' "$XENLAB_RUN/dma.txt")"
