@@ -16,3 +16,6 @@ docs/%.5: docs/%.5.pod
 
 TESTS += tests/check-pod.sh
 EXTRA_DIST += tests/check-pod.sh
+
+# The examples xlnuma(3) shows, built and run by make check.
+include docs/examples.mk

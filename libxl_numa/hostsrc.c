@@ -16,6 +16,7 @@
  *      xl-dmesg-dma.txt       Xen's "Domain heap initialised DMA width N
  *                             bits" boot line (read with the 'H' dump)
  *  - a JSON state file (first non-blank character '{'),
+ *  - hwloc 2.x XML (starts with "<?xml" or "<topology"),
  *  - `numactl -H' output (starts with "available:"),
  *  - `xl info -n' output alone (it has a numa_info table).
  */
@@ -199,6 +200,9 @@ int xlnuma_host_load(xlnuma_ctx *ctx, const char *path, xlnuma_host **host_r)
     if (*s == '{') {
         LOG(DETAIL, "%s: a JSON state file", path);
         rc = xlnuma_host_from_json(ctx, text, host_r);
+    } else if (!strncmp(s, "<?xml", 5) || !strncmp(s, "<topology", 9)) {
+        LOG(DETAIL, "%s: hwloc XML", path);
+        rc = xlnuma_host_from_hwloc(ctx, text, host_r);
     } else if (!strncmp(s, "available:", 10) ||
                !strncmp(s, "No NUMA available", 17)) {
         LOG(DETAIL, "%s: numactl -H output", path);
@@ -212,8 +216,8 @@ int xlnuma_host_load(xlnuma_ctx *ctx, const char *path, xlnuma_host **host_r)
         rc = xlnuma_host_from_xl_texts(ctx, &t, host_r);
     } else {
         LOG(ERROR, "%s: unknown format; a host is a capture directory (with "
-            "xl-info-n.txt), a JSON state file, `numactl -H' output or "
-            "`xl info -n' output", path);
+            "xl-info-n.txt), a JSON state file, `numactl -H' output, "
+            "`xl info -n' output or hwloc XML", path);
         rc = XLNUMA_ERROR_PARSE;
     }
     free(text);

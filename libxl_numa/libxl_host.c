@@ -273,6 +273,122 @@ int xlnuma_host_from_libxl(xlnuma_ctx *ctx, libxl_ctx *lctx,
     return rc;
 }
 
+/* ---- Xen's own view of memory, through its console ---- */
+
+/* libxl_xen_console_read_line hands out its whole buffer, 16 KiB
+ * (libxl_console.c), NUL-terminated only when not full. */
+#define CONSOLE_CHUNK 16384u
+#define CONSOLE_LIMIT (64u << 20)
+
+/* The text of Xen's console ring, as `xl dmesg' prints it (not
+ * cleared). */
+static int read_console_ring(xlnuma_ctx *ctx, libxl_ctx *lctx,
+                             char **text_r)
+{
+    libxl_xen_console_reader *cr;
+    char *text = NULL, *line;
+    size_t len = 0, cap = 0;
+    int r, rc;
+
+    cr = libxl_xen_console_read_start(lctx, 0);
+    if (!cr) {
+        LOG(ERROR, "libxl_xen_console_read_start failed");
+        return XLNUMA_ERROR_BACKEND;
+    }
+    while ((r = libxl_xen_console_read_line(lctx, cr, &line)) > 0) {
+        size_t l = strnlen(line, CONSOLE_CHUNK);
+
+        if (len + l + 1 > cap) {
+            size_t ncap = cap ? cap * 2 : 4 * CONSOLE_CHUNK;
+            char *n;
+
+            while (ncap < len + l + 1)
+                ncap *= 2;
+            if (ncap > CONSOLE_LIMIT) {
+                LOG(ERROR, "Xen's console ring holds more than %u MiB",
+                    CONSOLE_LIMIT >> 20);
+                rc = XLNUMA_ERROR_RANGE;
+                goto out;
+            }
+            n = realloc(text, ncap);
+            if (!n) {
+                rc = XLNUMA_ERROR_NOMEM;
+                goto out;
+            }
+            text = n;
+            cap = ncap;
+        }
+        memcpy(text + len, line, l);
+        len += l;
+    }
+    if (r < 0) {
+        LOG(ERROR, "libxl_xen_console_read_line failed (libxl rc %d)", r);
+        rc = XLNUMA_ERROR_BACKEND;
+        goto out;
+    }
+    if (!text) {
+        text = strdup("");
+        if (!text) {
+            rc = XLNUMA_ERROR_NOMEM;
+            goto out;
+        }
+    }
+    text[len] = '\0';
+    *text_r = text;
+    text = NULL;
+    rc = 0;
+ out:
+    free(text);
+    libxl_xen_console_read_finish(lctx, cr);
+    return rc;
+}
+
+int xlnuma_host_read_xen_heap(xlnuma_ctx *ctx, libxl_ctx *lctx,
+                              const xlnuma_host *h, xlnuma_host **host_r)
+{
+    const libxl_version_info *vi;
+    xlnuma_host *c = NULL;
+    char keys[] = "uH";
+    char *ring = NULL;
+    int r, rc;
+
+    if (!lctx || !h || !host_r) {
+        LOG(ERROR, "xlnuma_host_read_xen_heap: %s is NULL",
+            !lctx ? "the libxl ctx" : !h ? "the host" : "host_r");
+        rc = XLNUMA_ERROR_INVAL;
+        goto out;
+    }
+    /* Both handlers print before the hypercall returns. */
+    r = libxl_send_debug_keys(lctx, keys);
+    if (r) {
+        LOG(ERROR, "libxl_send_debug_keys(\"%s\") failed (libxl rc %d)",
+            keys, r);
+        rc = XLNUMA_ERROR_BACKEND;
+        goto out;
+    }
+    rc = read_console_ring(ctx, lctx, &ring);
+    if (rc)
+        goto out;
+    /* NULL: the width then comes from the boot line or Xen's rule. */
+    vi = libxl_get_version_info(lctx);
+    rc = xlnuma_host_dup(ctx, h, &c);
+    if (rc)
+        goto out;
+    rc = xlnuma__host_add_xen_console(ctx, c, ring,
+                                      vi ? vi->commandline : NULL);
+    if (rc)
+        goto out;
+    rc = xlnuma_host_finish(ctx, c);
+    if (rc)
+        goto out;
+    *host_r = c;
+    c = NULL;
+ out:
+    xlnuma_host_free(c);
+    free(ring);
+    return rc;
+}
+
 /* ---- enacting a decision ---- */
 
 /* A libxl copy of src, nr_bits wide (src must fit). */
@@ -609,5 +725,60 @@ int xlnuma_libxl_domid_by_name(xlnuma_ctx *ctx, libxl_ctx *lctx,
         LOG(ERROR, "no domain is named \"%s\"", name);
  out:
     libxl_dominfo_list_free(doms, nr_doms);
+    return rc;
+}
+
+/* ---- rebalancing a running domain ---- */
+
+int xlnuma_libxl_set_soft_affinity(xlnuma_ctx *ctx, libxl_ctx *lctx,
+                                   uint32_t domid, const xlnuma_bitmap *cpus)
+{
+    libxl_bitmap map;
+    unsigned max_nodes, max_cpus;
+    uint32_t max_id;
+    int last = -1, r, rc;
+
+    libxl_bitmap_init(&map);
+    if (!lctx || !cpus || xlnuma_bitmap_is_empty(cpus)) {
+        LOG(ERROR, "xlnuma_libxl_set_soft_affinity: %s",
+            !lctx ? "the libxl ctx is NULL" : "the soft affinity is empty");
+        rc = XLNUMA_ERROR_INVAL;
+        goto out;
+    }
+    rc = domain_check(ctx, lctx, domid, &max_id);
+    if (rc == XLNUMA_ERROR_NOTFOUND)
+        LOG(ERROR, "domain %" PRIu32 " does not exist", domid);
+    if (rc)
+        goto out;
+    if (max_id == NO_VCPU_YET) {
+        LOG(ERROR, "domain %" PRIu32 " has no vCPU", domid);
+        rc = XLNUMA_ERROR_INVAL;
+        goto out;
+    }
+    rc = xen_map_widths(ctx, lctx, &max_nodes, &max_cpus);
+    if (rc)
+        goto out;
+    xlnuma_bitmap_for_each(c, cpus)
+        last = c;
+    if ((unsigned)last >= max_cpus) {
+        LOG(ERROR, "pCPU %d is beyond Xen's %u", last, max_cpus);
+        rc = XLNUMA_ERROR_RANGE;
+        goto out;
+    }
+    rc = wide_copy(cpus, max_cpus, &map);
+    if (rc)
+        goto out;
+    for (uint32_t v = 0; v <= max_id; v++) {
+        r = libxl_set_vcpuaffinity(lctx, domid, v, NULL, &map);
+        if (r) {
+            LOG(ERROR, "libxl_set_vcpuaffinity failed for domain %" PRIu32
+                " vCPU %" PRIu32 " (libxl rc %d)", domid, v, r);
+            rc = XLNUMA_ERROR_BACKEND;
+            goto out;
+        }
+    }
+    rc = 0;
+ out:
+    libxl_bitmap_dispose(&map);
     return rc;
 }

@@ -10,6 +10,13 @@ libxl_numa_libcore_la_SOURCES = \
 	libxl_numa/load.c libxl_numa/policy.c libxl_numa/placement.c \
 	libxl_numa/parse_xl.c libxl_numa/parse_numactl.c \
 	libxl_numa/state_json.c libxl_numa/hostsrc.c
+# Where Xen's allocator puts a guest's pages (docs/placement.md).
+libxl_numa_libcore_la_SOURCES += libxl_numa/predict.c
+# hwloc XML as a host source; replaying traces of guests (simulation.md).
+libxl_numa_libcore_la_SOURCES += libxl_numa/parse_hwloc.c \
+	libxl_numa/simulate.c
+# Rebalance advice for running guests (docs/placement.md).
+libxl_numa_libcore_la_SOURCES += libxl_numa/advise.c
 libxl_numa_libcore_la_CFLAGS = $(AM_CFLAGS) $(XENTOOLLOG_CFLAGS) $(YAJL_CFLAGS)
 libxl_numa_libcore_la_LIBADD = $(XENTOOLLOG_LIBS) $(YAJL_LIBS) -lm
 

@@ -125,11 +125,9 @@ static int id_list(xlnuma_ctx *ctx, unsigned ln, const char *what,
                 return XLNUMA_ERROR_PARSE;
             }
         }
-        for (uint64_t i = lo; i <= hi; i++) {
-            rc = xlnuma_bitmap_set(b, (unsigned)i);
-            if (rc)
-                return rc;
-        }
+        rc = xlnuma__bitmap_set_range(b, (unsigned)lo, (unsigned)hi);
+        if (rc)
+            return rc;
         if (!c)
             break;
         s = c + 1;
@@ -146,30 +144,32 @@ static int parse_available(numactl_parse *np, unsigned ln, const char *line)
 {
     xlnuma_ctx *ctx = np->ctx;
     xlnuma_bitmap b;
-    unsigned long long n;
+    uint64_t n;
     const char *open, *close;
-    int used = 0, rc;
+    int start = 0, end = 0, used = 0, rc;
 
     xlnuma_bitmap_init(&b);
     open = strchr(line, '(');
     close = strrchr(line, ')');
-    if (sscanf(line, "available: %llu node%n", &n, &used) != 1 || !used ||
-        !open || !close || close < open || close[1]) {
+    /* The count as text, for number(): %llu would wrap "-1" and
+     * saturate 10^20 without a word. */
+    if (sscanf(line, "available: %n%*[-0123456789]%n node%n", &start, &end,
+               &used) < 0 || !used || !open || !close || close < open ||
+        close[1]) {
         LOGL(ln, "expected \"available: N nodes (LIST)\"");
         rc = XLNUMA_ERROR_PARSE;
         goto out;
     }
-    if (strchr(line, '-') && strchr(line, '-') < open) {
-        LOGL(ln, "the node count is negative");
-        rc = XLNUMA_ERROR_RANGE;
+    rc = number(ctx, ln, "the node count", line + start,
+                (size_t)(end - start), XLNUMA_MAX_NODES, &n);
+    if (rc)
         goto out;
-    }
     rc = id_list(ctx, ln, "node id", open + 1, (size_t)(close - open - 1),
                  XLNUMA_MAX_NODES, &b);
     if (rc)
         goto out;
     if (xlnuma_bitmap_count(&b) != n) {
-        LOGL(ln, "%llu nodes announced but (%.*s) lists %u", n,
+        LOGL(ln, "%" PRIu64 " nodes announced but (%.*s) lists %u", n,
              (int)(close - open - 1), open + 1, xlnuma_bitmap_count(&b));
         rc = XLNUMA_ERROR_INCONSISTENT;
         goto out;
@@ -511,8 +511,31 @@ static int numactl_scan(numactl_parse *np, const char *text)
 static int numactl_build(numactl_parse *np, xlnuma_host *h)
 {
     xlnuma_ctx *ctx = np->ctx;
+    unsigned max_node = 0;
+    int max_cpu = -1;
     int rc;
 
+    /* The highest cpu first, with its (first) node: the host's cpu array
+     * then grows once, not once per cpu -- a million of them in a few
+     * bytes of "node 0 cpus: 0-1048575". */
+    for (unsigned i = 0; i < np->nr_nodes; i++) {
+        int top = -1;
+
+        if (!np->nodes[i].listed)
+            continue;
+        xlnuma_bitmap_for_each(c, &np->nodes[i].cpus)
+            top = c;
+        if (top > max_cpu) {
+            max_cpu = top;
+            max_node = i;
+        }
+    }
+    if (max_cpu >= 0) {
+        rc = xlnuma_host_add_cpu(ctx, h, (unsigned)max_cpu, max_cpu,
+                                 (int)max_node, (int)max_node);
+        if (rc)
+            return rc;
+    }
     for (unsigned i = 0; i < np->nr_nodes; i++) {
         nnode *n = &np->nodes[i];
 
@@ -544,6 +567,8 @@ static int numactl_build(numactl_parse *np, xlnuma_host *h)
                          i);
                     return XLNUMA_ERROR_INCONSISTENT;
                 }
+            if (c == max_cpu && i == max_node)
+                continue;           /* added first */
             rc = xlnuma_host_add_cpu(ctx, h, (unsigned)c, c, (int)i, (int)i);
             if (rc)
                 return rc;

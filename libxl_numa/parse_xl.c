@@ -305,11 +305,9 @@ static int parse_xl_list(xlnuma_ctx *ctx, const char *role, unsigned ln,
             rc = XLNUMA_ERROR_INCONSISTENT;
             goto out;
         }
-        for (unsigned long i = lo; i <= hi; i++) {
-            rc = xlnuma_bitmap_set(&b, (unsigned)i);
-            if (rc)
-                goto out;
-        }
+        rc = xlnuma__bitmap_set_range(&b, (unsigned)lo, (unsigned)hi);
+        if (rc)
+            goto out;
         p = e;
         if (p == end)
             break;
@@ -364,6 +362,7 @@ typedef struct {
     const char *pool_role;
     bool have_pages;
     unsigned last_vcpu_line;    /* of its last row in xl vcpu-list */
+    unsigned vcpus_cap;         /* d.vcpus allocated */
 } xl_dom;
 
 typedef struct {
@@ -391,6 +390,11 @@ typedef struct {
     /* NODE lines of a 'u' dump: spans for the DMA width rule */
     bool *span_known;
     uint64_t *span_start, *span_pages;
+    /* Xen's console read live (xlnuma__host_add_xen_console): nodes and
+     * domains come from h, read at another moment than the dumps. */
+    bool live;
+    const char *node_role;      /* where the nodes come from */
+    uint64_t nr_vcpus_all;      /* vCPUs of every domain so far */
 } xl_parse;
 
 static void xl_parse_dispose(xl_parse *x)
@@ -918,7 +922,9 @@ static int info_build(xl_parse *x, info_parse *ip)
                 return rc;
         }
     }
-    for (unsigned c = 0; c < x->nr_cpus; c++) {
+    /* Highest first: the host's cpu array and the online map then grow
+     * once, not once per cpu (max_cpu_id may be 2^20 - 1). */
+    for (unsigned c = x->nr_cpus; c-- > 0; ) {
         cpu_row *r = c < ip->nr_cpu_rows ? &ip->cpus[c] : NULL;
         int node = XLNUMA_NO_NODE;
 
@@ -1727,10 +1733,19 @@ static int add_vcpu(xl_dom *d, xlnuma_vcpu **v_r)
 
     if (d->d.nr_vcpus >= XLNUMA_MAX_VCPUS)
         return XLNUMA_ERROR_RANGE;
-    nv = realloc(d->d.vcpus, (d->d.nr_vcpus + 1) * sizeof(*nv));
-    if (!nv)
-        return XLNUMA_ERROR_NOMEM;
-    d->d.vcpus = nv;
+    /* Geometrically: 16384 vCPUs one realloc each was quadratic. */
+    if (d->d.nr_vcpus == d->vcpus_cap) {
+        unsigned cap = d->vcpus_cap ? d->vcpus_cap * 2 : 8;
+
+        if (cap > XLNUMA_MAX_VCPUS)
+            cap = XLNUMA_MAX_VCPUS;
+        nv = realloc(d->d.vcpus, cap * sizeof(*nv));
+        if (!nv)
+            return XLNUMA_ERROR_NOMEM;
+        d->d.vcpus = nv;
+        d->vcpus_cap = cap;
+    }
+    nv = d->d.vcpus;
     xlnuma_vcpu_init(&nv[d->d.nr_vcpus]);
     nv[d->d.nr_vcpus].id = d->d.nr_vcpus;
     *v_r = &nv[d->d.nr_vcpus++];
@@ -1808,7 +1823,10 @@ static int vcpu_row(xl_parse *x, unsigned ln, const char *line,
         rc = XLNUMA_ERROR_INCONSISTENT;
         goto out;
     }
-    rc = add_vcpu(d, &v);
+    snprintf(buf, sizeof(buf), "%s line %u", R_VCPU, ln);
+    rc = xlnuma__vcpu_room(ctx, &x->nr_vcpus_all, 1, x->nr_cpus, buf);
+    if (!rc)
+        rc = add_vcpu(d, &v);
     if (rc)
         goto out;
     d->last_vcpu_line = ln;
@@ -1954,19 +1972,20 @@ static int default_vcpus(xl_parse *x)
     for (unsigned i = 0; i < x->nr_doms; i++) {
         xl_dom *d = &x->doms[i];
 
+        rc = xlnuma__vcpu_room(ctx, &x->nr_vcpus_all, d->online, x->nr_cpus,
+                               x->dom_role);
+        if (rc)
+            return rc;
         for (unsigned n = 0; n < d->online; n++) {
             xlnuma_vcpu *v;
 
             rc = add_vcpu(d, &v);
+            if (!rc && x->nr_cpus)
+                rc = xlnuma__bitmap_set_range(&v->hard, 0, x->nr_cpus - 1);
+            if (!rc && x->nr_cpus)
+                rc = xlnuma__bitmap_set_range(&v->soft, 0, x->nr_cpus - 1);
             if (rc)
                 return rc;
-            for (unsigned c = 0; c < x->nr_cpus; c++) {
-                rc = xlnuma_bitmap_set(&v->hard, c);
-                if (!rc)
-                    rc = xlnuma_bitmap_set(&v->soft, c);
-                if (rc)
-                    return rc;
-            }
         }
     }
     return 0;
@@ -2068,6 +2087,41 @@ static void u_blocks_free(u_block *b, unsigned n)
     free(b);
 }
 
+/* Live: the pages go to the domains of the host being built.  A block
+ * for a domain the host lacks is one created or destroyed between the
+ * two readings: it is left out, as its memory is. */
+static void u_to_host(xl_parse *x, u_block *blocks, unsigned nr,
+                      unsigned chosen)
+{
+    xlnuma_ctx *ctx = x->ctx;
+    xlnuma_host *h = x->h;
+
+    for (unsigned j = 0; j < nr; j++) {
+        u_block *b = &blocks[j];
+        xlnuma_domain *d = NULL;
+
+        if (b->dump != chosen)
+            continue;
+        for (unsigned i = 0; i < h->nr_domains && !d; i++)
+            if (h->domains[i].domid == b->domid)
+                d = &h->domains[i];
+        if (!d) {
+            LOG(DETAIL, "%s: domain %u came or went while the host was "
+                "read; its pages are left out", R_KEYU, b->domid);
+            continue;
+        }
+        free(d->pages_per_node);
+        d->pages_per_node = b->pages;
+        b->pages = NULL;
+        d->nr_pages = x->nr_nodes;
+        d->pages_total = b->total;
+    }
+    for (unsigned i = 0; i < h->nr_domains; i++)
+        if (!h->domains[i].pages_per_node)
+            LOG(DETAIL, "%s: no pages for domain %s (id %u)", R_KEYU,
+                h->domains[i].name, h->domains[i].domid);
+}
+
 static int parse_keys_u(xl_parse *x, const char *text)
 {
     xlnuma_ctx *ctx = x->ctx;
@@ -2111,7 +2165,8 @@ static int parse_keys_u(xl_parse *x, const char *text)
                 goto out;
             }
             if (node >= x->nr_nodes || !x->node_listed[node]) {
-                LOGL(R_KEYU, ln, "node %u is not in %s", node, R_INFO);
+                LOGL(R_KEYU, ln, "node %u is not in %s", node,
+                     x->node_role);
                 rc = XLNUMA_ERROR_INCONSISTENT;
                 goto out;
             }
@@ -2200,7 +2255,8 @@ static int parse_keys_u(xl_parse *x, const char *text)
             if (rc)
                 goto out;
             if (node >= x->nr_nodes || !x->node_listed[node]) {
-                LOGL(R_KEYU, ln, "node %u is not in %s", node, R_INFO);
+                LOGL(R_KEYU, ln, "node %u is not in %s", node,
+                     x->node_role);
                 rc = XLNUMA_ERROR_INCONSISTENT;
                 goto out;
             }
@@ -2243,6 +2299,11 @@ static int parse_keys_u(xl_parse *x, const char *text)
             "\"Domain N (total: P):\" needs a \"Node N: P\" line for each "
             "of the %u nodes)", R_KEYU, x->nr_online_nodes);
         rc = XLNUMA_ERROR_INCONSISTENT;
+        goto out;
+    }
+    if (x->live) {
+        u_to_host(x, blocks, nr, chosen);
+        rc = 0;
         goto out;
     }
     if (!x->nr_doms) {
@@ -2419,7 +2480,7 @@ static int parse_keys_h(xl_parse *x, const char *text)
             goto out;
         }
         if (node >= x->nr_nodes || !x->node_listed[node]) {
-            LOGL(R_KEYH, ln, "node %u is not in %s", node, R_INFO);
+            LOGL(R_KEYH, ln, "node %u is not in %s", node, x->node_role);
             rc = XLNUMA_ERROR_INCONSISTENT;
             goto out;
         }
@@ -2548,15 +2609,21 @@ static int parse_keys_h(xl_parse *x, const char *text)
         if (!x->node_listed[n])
             continue;
         if (kib > x->node_free_kib[n]) {
-            /* memfree is rounded down to a MiB */
-            if (kib - x->node_free_kib[n] >= 1024) {
+            /* memfree is rounded down to a MiB; live, the memory may
+             * have changed between the two readings. */
+            if (kib - x->node_free_kib[n] >= 1024 && !x->live) {
                 LOG(ERROR, "%s: node %u has %" PRIu64 " KiB free below the "
                     "DMA width (%u bits), but %s says only %" PRIu64
-                    " KiB are free", R_KEYH, n, kib, bits, R_INFO,
+                    " KiB are free", R_KEYH, n, kib, bits, x->node_role,
                     x->node_free_kib[n]);
                 rc = XLNUMA_ERROR_INCONSISTENT;
                 goto out;
             }
+            if (kib - x->node_free_kib[n] >= 1024)
+                LOG(DETAIL, "%s: node %u's free memory changed while the "
+                    "host was read: %" PRIu64 " KiB below the DMA width, "
+                    "%" PRIu64 " KiB free in all", R_KEYH, n, kib,
+                    x->node_free_kib[n]);
             kib = x->node_free_kib[n];
         }
         rc = xlnuma_host_set_dma(ctx, x->h, n, kib);
@@ -2585,6 +2652,7 @@ int xlnuma_host_from_xl_texts(xlnuma_ctx *ctx, const xlnuma_xl_texts *t,
 
     memset(&x, 0, sizeof(x));
     x.ctx = ctx;
+    x.node_role = R_INFO;
     xlnuma_bitmap_init(&x.online);
     if (!t || !t->info_n || !host_r) {
         LOG(ERROR, "the text of `xl info -n' is required");
@@ -2666,6 +2734,112 @@ int xlnuma_host_from_xl_texts(xlnuma_ctx *ctx, const xlnuma_xl_texts *t,
  out:
     free(known);
     xlnuma_host_free(x.h);
+    xl_parse_dispose(&x);
+    return rc;
+}
+
+/* ---- Xen's console, read live ---- */
+
+/* The lines of ring from the last one that starts (after the console's
+ * prefixes) with head, joined again; with `also', every earlier line
+ * containing it comes first.  *text_r is NULL when no line starts so. */
+static int last_dump(const text_lines *L, const char *head,
+                     const char *also, char **text_r)
+{
+    size_t hl = strlen(head), len = 1;
+    unsigned last = UINT_MAX;
+    char *t, *p;
+
+    *text_r = NULL;
+    for (unsigned i = 0; i < L->nr; i++) {
+        const char *s = console_text(L->v[i]);
+
+        if (s && !strncmp(s, head, hl))
+            last = i;
+    }
+    if (last == UINT_MAX)
+        return 0;
+    for (unsigned i = 0; i < L->nr; i++)
+        if (i >= last || (also && strstr(L->v[i], also)))
+            len += strlen(L->v[i]) + 1;
+    t = p = malloc(len);
+    if (!t)
+        return XLNUMA_ERROR_NOMEM;
+    for (unsigned i = 0; i < L->nr; i++)
+        if (i >= last || (also && strstr(L->v[i], also)))
+            p += sprintf(p, "%s\n", L->v[i]);
+    *p = '\0';
+    *text_r = t;
+    return 0;
+}
+
+int xlnuma__host_add_xen_console(xlnuma_ctx *ctx, xlnuma_host *h,
+                                 const char *ring, const char *cmdline)
+{
+    char *keys_u = NULL, *keys_h = NULL;
+    text_lines L;
+    xl_parse x;
+    int rc;
+
+    memset(&x, 0, sizeof(x));
+    memset(&L, 0, sizeof(L));
+    x.ctx = ctx;
+    x.h = h;
+    x.live = true;
+    x.node_role = "the host";
+    xlnuma_bitmap_init(&x.online);
+    if (!h || !ring || xlnuma__host_finished(h)) {
+        LOG(ERROR, "xlnuma__host_add_xen_console: %s",
+            !h ? "no host" : !ring ? "no console text"
+                                   : "the host is finished");
+        rc = XLNUMA_ERROR_INVAL;
+        goto out;
+    }
+    x.nr_nodes = h->nr_nodes;
+    x.node_listed = calloc(x.nr_nodes + 1, sizeof(*x.node_listed));
+    x.node_size_kib = calloc(x.nr_nodes + 1, sizeof(*x.node_size_kib));
+    x.node_free_kib = calloc(x.nr_nodes + 1, sizeof(*x.node_free_kib));
+    x.span_known = calloc(x.nr_nodes + 1, sizeof(*x.span_known));
+    x.span_start = calloc(x.nr_nodes + 1, sizeof(*x.span_start));
+    x.span_pages = calloc(x.nr_nodes + 1, sizeof(*x.span_pages));
+    if (!x.node_listed || !x.node_size_kib || !x.node_free_kib ||
+        !x.span_known || !x.span_start || !x.span_pages) {
+        rc = XLNUMA_ERROR_NOMEM;
+        goto out;
+    }
+    for (unsigned n = 0; n < x.nr_nodes; n++) {
+        /* A node Xen has offline is one libxl reports invalid, which the
+         * host does not describe. */
+        x.node_listed[n] = h->node_described[n];
+        x.nr_online_nodes += x.node_listed[n];
+        x.node_size_kib[n] = h->nodes[n].memsize_kib;
+        x.node_free_kib[n] = h->nodes[n].memfree_kib;
+    }
+    if (cmdline)
+        cmdline_dma_bits(cmdline, &x.cmdline_dma_bits);
+
+    rc = lines_split(ring, &L);
+    if (!rc)
+        rc = last_dump(&L, "'u' pressed", NULL, &keys_u);
+    if (!rc)
+        rc = last_dump(&L, "'H' pressed", "Domain heap initialised",
+                       &keys_h);
+    if (rc)
+        goto out;
+    if (!keys_u || !keys_h) {
+        LOG(ERROR, "Xen's console ring holds no '%c' dump after the key was "
+            "pressed (is Xen's conring_size too small?)", keys_u ? 'H' : 'u');
+        rc = XLNUMA_ERROR_NOTFOUND;
+        goto out;
+    }
+    /* u first: its NODE lines give the spans the DMA width rule needs. */
+    rc = parse_keys_u(&x, keys_u);
+    if (!rc)
+        rc = parse_keys_h(&x, keys_h);
+ out:
+    free(keys_u);
+    free(keys_h);
+    lines_dispose(&L);
     xl_parse_dispose(&x);
     return rc;
 }

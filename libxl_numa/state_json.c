@@ -301,6 +301,7 @@ typedef struct {
     xlnuma_ctx *ctx;
     xlnuma_host *h;
     unsigned nr_nodes, nr_cpus;
+    uint64_t nr_vcpus;          /* of every domain so far */
 } reader;
 
 static const char *type_name(yajl_val v)
@@ -661,6 +662,10 @@ static int r_vcpus(reader *r, yajl_val dom, const char *dpath,
         if (rc)
             return rc;
     }
+    snprintf(path, sizeof(path), "state: %s", dpath);
+    rc = xlnuma__vcpu_room(ctx, &r->nr_vcpus, (uint64_t)n, r->nr_cpus, path);
+    if (rc)
+        return rc;
     if (!list) {
         rc = get_map(ctx, dom, dpath, "hard", "all", r->nr_cpus, &hard);
         if (!rc)
@@ -827,13 +832,49 @@ static int r_domains(reader *r, yajl_val doms)
     return rc;
 }
 
+/* yajl builds its tree with a stack but frees it recursively, so a
+ * document of a few MiB of '[' overflows the C stack.  A state file is
+ * 4 levels deep: refuse anything deeper than MAX_DEPTH before yajl. */
+#define MAX_DEPTH 32u
+
+static int check_depth(xlnuma_ctx *ctx, const char *text)
+{
+    unsigned depth = 0, line = 1;
+    bool in_string = false;
+
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n')
+            line++;
+        if (in_string) {
+            if (*p == '\\' && p[1] && p[1] != '\n')
+                p++;
+            else if (*p == '"')
+                in_string = false;
+            continue;
+        }
+        if (*p == '"') {
+            in_string = true;
+        } else if (*p == '[' || *p == '{') {
+            if (++depth > MAX_DEPTH) {
+                LOG(ERROR, "state: line %u: nested deeper than %u levels; "
+                    "not a state file", line, MAX_DEPTH);
+                return XLNUMA_ERROR_PARSE;
+            }
+        } else if ((*p == ']' || *p == '}') && depth) {
+            depth--;
+        }
+    }
+    return 0;
+}
+
 int xlnuma_host_from_json(xlnuma_ctx *ctx, const char *text,
                           xlnuma_host **host_r)
 {
     static const char *const keys[] = {
         "format", "version", "nodes", "dma_bits", "cpus", "pools", "domains",
     };
-    reader r = { .ctx = ctx, .h = NULL, .nr_nodes = 0, .nr_cpus = 0 };
+    reader r = { .ctx = ctx, .h = NULL, .nr_nodes = 0, .nr_cpus = 0,
+                 .nr_vcpus = 0 };
     yajl_val root = NULL, nodes, cpus, pools, doms, v;
     char err[1024];
     const char *fmt;
@@ -845,6 +886,9 @@ int xlnuma_host_from_json(xlnuma_ctx *ctx, const char *text,
         rc = XLNUMA_ERROR_INVAL;
         goto out;
     }
+    rc = check_depth(ctx, text);
+    if (rc)
+        goto out;
     err[0] = '\0';
     root = yajl_tree_parse(text, err, sizeof(err));
     if (!root) {

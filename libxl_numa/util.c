@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* util.c: checked arithmetic, strings and whole-file reads. */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -93,6 +94,25 @@ int xlnuma__read_file(xlnuma_ctx *ctx, const char *path, char **text_r,
         close(fd);
     free(buf);
     return rc;
+}
+
+int xlnuma__vcpu_room(xlnuma_ctx *ctx, uint64_t *nr_vcpus_io, uint64_t more,
+                      unsigned nr_cpus, const char *what)
+{
+    uint64_t total = *nr_vcpus_io + more;
+
+    /* 2 maps of at least a byte each, as the bitmaps are allocated */
+    if (total > XLNUMA_MAX_AFFINITY_BITS / 2 / 8 ||
+        total * 2 * (((uint64_t)nr_cpus + 7) / 8 * 8) >
+        XLNUMA_MAX_AFFINITY_BITS) {
+        LOG(ERROR, "%s: %" PRIu64 " vCPUs in all, each with affinity maps "
+            "of %u pCPUs, are more than this library models (%" PRIu64
+            " MiB of maps)", what, total, nr_cpus,
+            XLNUMA_MAX_AFFINITY_BITS / 8 >> 20);
+        return XLNUMA_ERROR_RANGE;
+    }
+    *nr_vcpus_io = total;
+    return 0;
 }
 
 int xlnuma__parse_u64(const char *s, uint64_t max, uint64_t *v_r)

@@ -39,6 +39,10 @@ extern "C" {
 #define XLNUMA_HAVE_POLICY_XEN42 1
 #define XLNUMA_HAVE_EXPLAIN 1
 #define XLNUMA_HAVE_JSON_STATE 1
+#define XLNUMA_HAVE_HWLOC_XML 1
+#define XLNUMA_HAVE_SIMULATE 1
+#define XLNUMA_HAVE_PREDICT 1
+#define XLNUMA_HAVE_ADVISE 1
 
 /* ---- Errors ----------------------------------------------------------- */
 
@@ -502,6 +506,99 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
 int xlnuma_node_load(xlnuma_ctx *ctx, const xlnuma_host *h,
                      const xlnuma_bitmap *suitable, unsigned *load_r);
 
+/* ---- Where the memory lands (Xen 4.17's allocator) -------------------- */
+
+/* Node affinity only steers Xen's allocator: docs/placement.md, "Where
+ * the memory lands", gives the model and its sources.  Pure. */
+
+/* The free memory the predictor sees, in 4 KiB pages per node: below
+ * Xen's DMA width (dma_r) and above it (above_r), nr_nodes entries each.
+ * From the host's split when xlnuma_host_dma_known(h); else estimated,
+ * and then *how_r (may be NULL) is set to a malloc'd sentence saying from
+ * what, which the caller frees (NULL when nothing was estimated). */
+int xlnuma_predict_dma_split(xlnuma_ctx *ctx, const xlnuma_host *h,
+                             uint64_t *dma_r, uint64_t *above_r,
+                             char **how_r /* or NULL */);
+/* The pages per node that Xen 4.17 gives a PV guest (no vNUMA) of `pages'
+ * 4 KiB pages whose node affinity is affinity_nodes (NULL or empty: all
+ * nodes), built now on h: into pages_per_node_r[nr_nodes].  INVAL for a
+ * node the host lacks; NOFIT (logged) when all the host's free memory
+ * cannot hold the guest. */
+int xlnuma_predict_pages(xlnuma_ctx *ctx, const xlnuma_host *h,
+                         const xlnuma_bitmap *affinity_nodes, uint64_t pages,
+                         uint64_t *pages_per_node_r /* nr_nodes */);
+
+/* ---- Rebalance advice (advise.c) -------------------------------------- */
+
+/* For running guests whose pages per node are known (xl debug-keys u):
+ * where their memory is against where their vCPUs may run and how busy
+ * those nodes are, as numad's advice mode does.  Xen cannot move a
+ * running guest's memory, so a move is always of the vCPUs (their soft
+ * affinity) to the memory.  docs/placement.md, "Rebalance advice",
+ * defines every figure.  Pure. */
+
+typedef enum {
+    XLNUMA_ADVICE_KEEP = 0,     /* no move gains enough */
+    XLNUMA_ADVICE_MOVE,         /* give every vCPU soft affinity to_cpus */
+    XLNUMA_ADVICE_HARD,         /* only a new hard affinity would help */
+    XLNUMA_ADVICE_BUSY,         /* the memory's nodes are too busy */
+    XLNUMA_ADVICE_NO_PAGES,     /* its pages per node are unknown */
+    XLNUMA_ADVICE_DOM0,         /* Domain-0: left to Xen's command line */
+} xlnuma_advice_kind;
+
+/* "keep", "move", "hard-affinity", "busy", "no-pages", "dom0"; never
+ * NULL. */
+const char *xlnuma_advice_kind_name(xlnuma_advice_kind k);
+
+#define XLNUMA_ADVICE_MIN_GAIN_DEFAULT 100000u  /* 10 points of locality */
+
+typedef struct {
+    /* The least gain of locality, in parts per million, that a move must
+     * bring; _init sets XLNUMA_ADVICE_MIN_GAIN_DEFAULT. */
+    unsigned min_gain_ppm;
+} xlnuma_advise_request;
+
+void xlnuma_advise_request_init(xlnuma_advise_request *r);
+void xlnuma_advise_request_dispose(xlnuma_advise_request *r);
+
+typedef struct {
+    xlnuma_advice_kind kind;
+    unsigned domain;            /* index for xlnuma_host_domain() */
+    uint32_t domid;
+    xlnuma_bitmap memory_nodes; /* nodes holding any of its pages */
+    xlnuma_bitmap from_nodes;   /* where its vCPUs may run now */
+    xlnuma_bitmap to_nodes;     /* MOVE, BUSY: where they should */
+    xlnuma_bitmap to_cpus;      /* MOVE: the soft affinity to set */
+    /* Expected share of its memory accesses that are node-local, in
+     * parts per million: now; after the move (MOVE, BUSY); and the best
+     * any pCPUs of its pool could give (HARD, hard_limited). */
+    uint32_t local_now_ppm, local_after_ppm, local_free_ppm;
+    bool hard_limited;          /* a new hard affinity would gain more */
+    /* MOVE, BUSY: vCPUs expected on to_nodes, in thousandths, before and
+     * after the move, and their pCPUs. */
+    uint64_t load_before_milli, load_after_milli;
+    unsigned to_nr_cpus;
+} xlnuma_advice;
+
+typedef struct {
+    xlnuma_advice *advice;      /* owned; one per domain, the host's order */
+    unsigned nr_advice;
+    /* vCPUs expected per node (thousandths), nr_nodes entries: before
+     * any move and after every MOVE. */
+    uint64_t *load_before_milli, *load_after_milli;
+    unsigned nr_nodes;
+} xlnuma_advice_list;
+
+void xlnuma_advice_list_init(xlnuma_advice_list *l);
+void xlnuma_advice_list_dispose(xlnuma_advice_list *l);
+/* Advice for every domain of a finished host, in its order, each seeing
+ * the loads the earlier moves leave.  req NULL: the defaults.  *list_r
+ * is replaced.  INVAL for an unfinished host, RANGE for a gain above
+ * 100%. */
+int xlnuma_advise(xlnuma_ctx *ctx, const xlnuma_host *h,
+                  const xlnuma_advise_request *req /* or NULL */,
+                  xlnuma_advice_list *list_r);
+
 /* ---- Host sources (parse text; the *_load functions read files) ------- */
 
 /* Texts captured from xl; NULL for a text that is absent.  info_n is
@@ -525,9 +622,16 @@ int xlnuma_host_from_json(xlnuma_ctx *ctx, const char *text,
                           xlnuma_host **host_r);
 int xlnuma_host_to_json(xlnuma_ctx *ctx, const xlnuma_host *h,
                         char **json_r);
+/* hwloc 2.x XML (lstopo --of xml, hwloc-gather-topology), parse_hwloc.c:
+ * its NUMANode objects become nodes (memory size = free = local_memory,
+ * hwloc knows no free memory), its PU objects cpus on the node whose
+ * cpuset holds them, and its NUMALatency matrix the SLIT.  The rules
+ * for memory-only and heterogeneous nodes are in docs/simulation.md. */
+int xlnuma_host_from_hwloc(xlnuma_ctx *ctx, const char *text,
+                           xlnuma_host **host_r);
 
 /* Reads a file or a capture directory and picks the parser: a directory
- * of xl captures, a JSON state file, or numactl -H text.  Logs which
+ * of xl captures, a JSON state file, hwloc XML, or numactl -H text.  Logs which
  * files it read and which optional ones were absent. */
 int xlnuma_host_load(xlnuma_ctx *ctx, const char *path,
                      xlnuma_host **host_r);
@@ -535,6 +639,131 @@ int xlnuma_host_load(xlnuma_ctx *ctx, const char *path,
  * rename); the old file is intact on any failure. */
 int xlnuma_host_save(xlnuma_ctx *ctx, const xlnuma_host *h,
                      const char *path);
+
+/* ---- Simulation (simulate.c) ------------------------------------------ */
+
+/* A trace of guest arrivals and departures replayed on a host model with
+ * a policy; nothing touches a hypervisor.  docs/simulation.md defines the
+ * trace format, the generator and every metric. */
+
+/* How a guest's need is taken from its nodes, in 4 KiB pages: in
+ * proportion to what each node of `nodes' can give under req (its free
+ * memory less req's headroom, and less its DMA zone when req->dma_aware;
+ * whole pages), rounded down, then the pages left over one at a time to
+ * the node with the most left (ties: the lower id).  pages_r has
+ * nr_nodes entries, 0 outside `nodes'; *avail_r (may be NULL) is what
+ * the nodes can give, in pages.  NOFIT, not logged (the caller says it
+ * in its own terms), when that is less than the need.  The simulator and
+ * `xl-numa create --host STATE' both record guests this way. */
+int xlnuma_split_memory(xlnuma_ctx *ctx, const xlnuma_host *h,
+                        const xlnuma_request *req,
+                        const xlnuma_bitmap *nodes, uint64_t *pages_r,
+                        uint64_t *avail_r /* may be NULL */);
+
+typedef enum {
+    XLNUMA_TRACE_CREATE = 0,
+    XLNUMA_TRACE_DESTROY,
+} xlnuma_trace_action;
+
+typedef struct {
+    uint64_t time;              /* seconds; never decreases along a trace */
+    xlnuma_trace_action action;
+    char *name;                 /* owned */
+    uint64_t memory_mib;        /* CREATE: memory= of a PV guest */
+    unsigned vcpus;             /* CREATE: vcpus= */
+    unsigned line;              /* where it was read; 0: generated */
+} xlnuma_trace_event;
+
+typedef struct {
+    xlnuma_trace_event *events; /* owned, nr_events entries */
+    unsigned nr_events;
+} xlnuma_trace;
+
+void xlnuma_trace_init(xlnuma_trace *t);
+void xlnuma_trace_dispose(xlnuma_trace *t);
+/* CSV, one event a line: TIME,create,NAME,MEMORY_MIB,VCPUS or
+ * TIME,destroy,NAME; an optional header line "time,...", blank lines
+ * and #-comments.  A trace is consistent: times never decrease, a name
+ * is created only when it is not alive, destroyed only when it is.
+ * PARSE or RANGE, logged with the line number, otherwise.  *t_r is
+ * replaced. */
+int xlnuma_trace_parse(xlnuma_ctx *ctx, const char *text, xlnuma_trace *t_r);
+/* Reads path and parses it (messages name the file). */
+int xlnuma_trace_load(xlnuma_ctx *ctx, const char *path, xlnuma_trace *t_r);
+/* The CSV that xlnuma_trace_parse reads back, with its header line. */
+int xlnuma_trace_format(xlnuma_ctx *ctx, const xlnuma_trace *t,
+                        char **csv_r);
+/* A random trace of nr_guests arrivals for h: many small guests and a
+ * few large ones (1-64 vCPUs, 1-256 GiB, scaled to the host), Poisson
+ * arrivals and exponential lifetimes sized to offer 125% of the host's
+ * free memory, so that it fills and refuses some guests.  The same seed
+ * and host give the same trace everywhere. */
+int xlnuma_trace_generate(xlnuma_ctx *ctx, const xlnuma_host *h,
+                          unsigned nr_guests, uint64_t seed,
+                          xlnuma_trace *t_r);
+
+#define XLNUMA_SIM_ALIVE UINT32_MAX    /* destroy_event of a live guest */
+
+/* A guest of the trace as the simulation treated it. */
+typedef struct {
+    char *name;                 /* owned */
+    unsigned create_event;      /* index into the trace */
+    unsigned destroy_event;     /* index, or XLNUMA_SIM_ALIVE */
+    uint64_t need_kib;          /* xlnuma_need_memory() of the PV guest */
+    unsigned vcpus;
+    /* PLACED, SKIP_ONE_NODE (created without placement on a one-node
+     * host) or why it was refused. */
+    xlnuma_outcome outcome;
+    bool created;
+    char *message;              /* owned; why refused, NULL if created */
+    xlnuma_bitmap nodes;        /* created: where its memory is */
+    uint64_t *pages;            /* created: 4 KiB pages per node, owned,
+                                 * nr_nodes entries; else NULL */
+    double distance;            /* created: memory-weighted SLIT distance */
+    bool overcommit;            /* created: a would-be over-commit */
+} xlnuma_sim_guest;
+
+typedef struct {
+    const xlnuma_policy *policy;
+    unsigned nr_nodes;
+    unsigned creates, placed, refused;  /* placed: created guests */
+    unsigned single_node;       /* created with memory on one node */
+    unsigned multinode;
+    double single_node_share;   /* single_node / placed; 0: none placed */
+    double mean_distance;       /* over created guests */
+    double mean_distance_multinode;   /* over multi-node ones; 0: none */
+    double p95_distance;        /* nearest rank, over created guests */
+    double fragmentation;       /* mean over the states after each event */
+    /* Runnable vCPUs per pCPU of the most loaded node, the most at any
+     * state: each vCPU shared by the pCPUs its affinities prefer. */
+    double worst_load;
+    unsigned worst_load_node;
+    unsigned worst_load_state;
+    /* The same with vCPUs counted as libxl counts them (on each node of
+     * their node affinity, per Pool-0 pCPU). */
+    double worst_libxl_load;
+    unsigned overcommits;
+    unsigned peak_guests;       /* most trace guests alive at once */
+    xlnuma_sim_guest *guests;   /* owned, one per create, in trace order */
+    unsigned nr_guests;
+    /* The host before the first event (state 0) and after each event
+     * (state i + 1 after event i): nr_states = nr_events + 1. */
+    unsigned nr_states;
+    uint64_t *state_time;       /* owned, nr_states */
+    uint64_t *free_kib;         /* owned, nr_states x nr_nodes */
+} xlnuma_sim_result;
+
+void xlnuma_sim_result_init(xlnuma_sim_result *r);
+void xlnuma_sim_result_dispose(xlnuma_sim_result *r);
+/* Replay t on a copy of h with policy p (NULL: xen43).  Each create asks
+ * xlnuma_place for the guest's need and vCPUs in Pool-0 and, when
+ * placed, takes its memory with xlnuma_split_memory and adds a domain
+ * with the decided affinities, which later loads count; each destroy
+ * gives the memory back.  INVAL, logged, when the trace is inconsistent
+ * or names a domain the host already has.  Deterministic. */
+int xlnuma_simulate(xlnuma_ctx *ctx, const xlnuma_host *h,
+                    const xlnuma_trace *t, const xlnuma_policy *p,
+                    xlnuma_sim_result *res_r);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,11 @@
 /* 2^60 KiB = 1 EiB: more than any host; keeps sums of 4096 nodes exact. */
 #define XLNUMA_MAX_KIB     (UINT64_C(1) << 50)
 #define XLNUMA_TRACE_LIMIT 100000u
+/* Every vCPU holds a hard and a soft map of nr_cpus bits: all of a host's
+ * together at most 2^31 bits (256 MiB), so that a few bytes of text
+ * ("nr_vcpus": 16384 on 2^20 pCPUs) cannot make a parser allocate
+ * gigabytes.  65536 vCPUs on 16384 pCPUs fit. */
+#define XLNUMA_MAX_AFFINITY_BITS (UINT64_C(1) << 31)
 
 #define XLNUMA_MAX_POLICIES 32u
 
@@ -85,7 +90,17 @@ bool xlnuma__host_finished(const xlnuma_host *h);
 int xlnuma__host_add_xen_console(xlnuma_ctx *ctx, xlnuma_host *h,
                                  const char *ring, const char *cmdline);
 
+/* bitmap.c: bits lo..hi at once (set grows the map; reset stops at its
+ * width). */
+int xlnuma__bitmap_set_range(xlnuma_bitmap *b, unsigned lo, unsigned hi);
+void xlnuma__bitmap_reset_range(xlnuma_bitmap *b, unsigned lo, unsigned hi);
+
 /* util.c: checked arithmetic and small helpers */
+/* Room for `more' vCPUs besides *nr_vcpus_io on a host of nr_cpus pCPUs
+ * (XLNUMA_MAX_AFFINITY_BITS): adds them, or logs an error naming where
+ * (`what') and returns RANGE. */
+int xlnuma__vcpu_room(xlnuma_ctx *ctx, uint64_t *nr_vcpus_io, uint64_t more,
+                      unsigned nr_cpus, const char *what);
 bool xlnuma__add_u64(uint64_t a, uint64_t b, uint64_t *r);
 bool xlnuma__mul_u64(uint64_t a, uint64_t b, uint64_t *r);
 char *xlnuma__strdup(const char *s);

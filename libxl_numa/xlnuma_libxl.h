@@ -22,6 +22,19 @@ extern "C" {
 int xlnuma_host_from_libxl(xlnuma_ctx *ctx, libxl_ctx *lctx,
                            xlnuma_host **host_r);
 
+/* Xen's own view of memory, read as `xl debug-keys' and `xl dmesg' do:
+ * presses the debug keys 'u' and 'H' (libxl_send_debug_keys) and reads
+ * Xen's console ring back (libxl_xen_console_read_*, without clearing
+ * it), with dma_bits= from Xen's command line (libxl_get_version_info).
+ * *host_r is a new, finished copy of h (a host read through libxl) with
+ * each node's free memory below Xen's DMA width, the width, and each
+ * domain's pages per node (docs/placement.md, "Where the memory lands").
+ * The dumps stay in Xen's console, as after `xl debug-keys'.  BACKEND
+ * when a libxl call fails; NOTFOUND when the ring does not hold the
+ * dumps (a conring_size too small); all logged. */
+int xlnuma_host_read_xen_heap(xlnuma_ctx *ctx, libxl_ctx *lctx,
+                              const xlnuma_host *h, xlnuma_host **host_r);
+
 /* Pure conversions (no hypervisor access). */
 int xlnuma_bitmap_from_libxl(const libxl_bitmap *src, xlnuma_bitmap *dst);
 int xlnuma_bitmap_to_libxl(libxl_ctx *lctx, const xlnuma_bitmap *src,
@@ -75,6 +88,17 @@ int xlnuma_libxl_domain_affinity(xlnuma_ctx *ctx, libxl_ctx *lctx,
 /* The id of the live domain called name.  NOTFOUND when none is. */
 int xlnuma_libxl_domid_by_name(xlnuma_ctx *ctx, libxl_ctx *lctx,
                                const char *name, uint32_t *domid_r);
+
+/* Sets every vCPU's soft affinity of a live domain to cpus (libxl_set_
+ * vcpuaffinity with a soft map only; the hard affinity is left alone):
+ * what `xl-numa advise --apply` does.  The map is widened to Xen's
+ * (libxl_get_max_cpus).  INVAL for an empty map or a domain without
+ * vCPUs; RANGE for a pCPU Xen does not have; NOTFOUND when the domain
+ * does not exist; BACKEND when a libxl call fails (logged with the vCPU;
+ * the vCPUs before it have the new affinity). */
+int xlnuma_libxl_set_soft_affinity(xlnuma_ctx *ctx, libxl_ctx *lctx,
+                                   uint32_t domid,
+                                   const xlnuma_bitmap *cpus);
 
 #ifdef __cplusplus
 }

@@ -16,3 +16,8 @@ include tests/parse.mk
 include tests/reference.mk
 include tests/libxl.mk
 include tests/cli.mk
+include tests/hardening.mk
+include tests/preload.mk
+include tests/xenlab.mk
+include tests/advise.mk
+include tests/predict.mk

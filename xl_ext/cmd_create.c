@@ -11,9 +11,11 @@
  * state file as the host, the guest is recorded there instead (a
  * simulated host that persists), under STATE.lock.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xl_numa.h"
 
@@ -53,6 +55,25 @@ static int check_xl_opt(const char *arg, bool *dryrun_r)
             "and their long forms; give the config first, not with -f)",
             arg, "-A -F -V -c -d -e -i -n -p -q");
     return XL_NUMA_EXIT_ERROR;
+}
+
+/* XLNUMA_TEST_DELAY_US=N (at most 10 s): hold the lock N microseconds
+ * longer before reading the host, so that tests/hardening/crash-safety.sh
+ * can kill a create inside its critical section.  For tests only. */
+static void test_delay(void)
+{
+    const char *s = getenv("XLNUMA_TEST_DELAY_US");
+    unsigned long us = s ? strtoul(s, NULL, 10) : 0;
+    struct timespec ts;
+
+    if (!us)
+        return;
+    if (us > 10000000)
+        us = 10000000;
+    ts.tv_sec = (time_t)(us / 1000000);
+    ts.tv_nsec = (long)(us % 1000000) * 1000;
+    while (nanosleep(&ts, &ts) && errno == EINTR)
+        ;
 }
 
 /* For messages: a word as a shell would need it. */
@@ -201,6 +222,14 @@ int main_create(int argc, char **argv)
         ret = XL_NUMA_EXIT_ERROR;
         goto out;
     }
+    /* xl create takes its first argument as the config only when it does
+     * not start with '-'; else it would read its own options there. */
+    if (cfg[0] == '-') {
+        cli_err("create: the config \"%s\" starts with '-', which xl would "
+                "read as options; give it as ./%s", cfg, cfg);
+        ret = XL_NUMA_EXIT_ERROR;
+        goto out;
+    }
     xlopts = calloc((size_t)argc, sizeof(*xlopts));
     extra = calloc((size_t)argc, sizeof(*extra));
     if (!xlopts || !extra) {
@@ -267,6 +296,7 @@ int main_create(int argc, char **argv)
         ret = lock_take(lock_path, &lock_fd);
         if (ret)
             goto out;
+        test_delay();
     }
 
     /* Under the lock from here: the host read is the one we change. */
@@ -297,6 +327,11 @@ int main_create(int argc, char **argv)
                 g.name);
         ret = XL_NUMA_EXIT_NOFIT;
         goto out;
+    case DECISION_REFUSED:
+        fprintf(stderr, "xl-numa: create: refused by the over-commit guard;"
+                " %s not created\n", g.name);
+        ret = XL_NUMA_EXIT_NOFIT;
+        goto out;
     case DECISION_SKIPPED:
         if (state || dry_run) {
             if (state)
@@ -325,6 +360,11 @@ int main_create(int argc, char **argv)
     if (ret || dry_run || xl_dryrun)
         goto out;
     ret = verify_domain(ha.lctx, ha.host, g.name, &d);
+    /* Where Xen put the pages, next to where it was expected to; JSON
+     * keeps stdout for the decision. */
+    if (locality_measure(ha.lctx, g.name, &d, json ? stderr : stdout) &&
+        !ret)
+        ret = XL_NUMA_EXIT_ERROR;
  out:
     lock_release(lock_fd);
     free(lock_path);

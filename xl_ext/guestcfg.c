@@ -89,7 +89,10 @@ static int cfg_long(const reader *r, const char *key, long min, long max,
         return 0;
     }
     if (e) {
-        if (!xlu_cfg_get_string(r->cfg, key, &s, 1))
+        if (e == ERANGE && !xlu_cfg_get_string(r->cfg, key, &s, 1))
+            cli_err("%s: %s=%s is too large (at most %ld)", origin(r, key),
+                    key, s, max);
+        else if (!xlu_cfg_get_string(r->cfg, key, &s, 1))
             cli_err("%s: %s=\"%s\" is not a number%s%s", origin(r, key),
                     key, s, *unit ? " of " : "", unit);
         else
@@ -282,6 +285,7 @@ static int read_device_model(const reader *r, guestcfg *g)
     if (ret)
         return ret;
     stubdom = given && l;
+    g->dm_traditional = trad;
 
     /* Stub domains and their video memory exist for HVM guests only. */
     if (g->guest.type != XLNUMA_GUEST_HVM)
@@ -523,6 +527,88 @@ static int read_vnuma(const reader *r, guestcfg *g)
     return 0;
 }
 
+/* numa_placement_headroom: a number of MiB, or a string of one or two
+ * comma-separated elements, "N" (MiB) and "N%" (of each node's size). */
+static int read_headroom(const reader *r, guestcfg *g)
+{
+    static const char key[] = "numa_placement_headroom";
+    bool given, have_mib = false, have_pct = false;
+    const char *s, *p;
+    long l;
+    int ret;
+
+    if (!xlu_cfg_get_long(r->cfg, key, &l, 1)) {
+        ret = cfg_long(r, key, 0, MAX_MIB, "MiB", &l, &given);
+        if (ret)
+            return ret;
+        g->headroom_given = true;
+        g->headroom_kib = (uint64_t)l * 1024;
+        return 0;
+    }
+    ret = cfg_string(r, key, &s);
+    if (ret || !s)
+        return ret;
+    for (p = s; ; ) {
+        uint64_t v = 0;
+        const char *start;
+        bool pct;
+
+        while (isspace((unsigned char)*p))
+            p++;
+        start = p;
+        while (isdigit((unsigned char)*p)) {
+            v = v * 10 + (uint64_t)(*p - '0');
+            if (v > (uint64_t)MAX_MIB)
+                goto bad;
+            p++;
+        }
+        if (p == start)
+            goto bad;
+        pct = *p == '%';
+        if (pct)
+            p++;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p && *p != ',')
+            goto bad;
+        if (pct) {
+            if (have_pct || v > 100)
+                goto bad;
+            have_pct = true;
+            g->headroom_pct = (unsigned)v;
+        } else {
+            if (have_mib)
+                goto bad;
+            have_mib = true;
+            g->headroom_kib = v * 1024;
+        }
+        if (!*p)
+            break;
+        p++;
+    }
+    g->headroom_given = true;
+    return 0;
+ bad:
+    cli_err("%s: %s=\"%s\" is not a headroom: MiB, N%% of each node's size "
+            "(at most 100%%), or one of each (\"256,5%%\")", origin(r, key),
+            key, s);
+    return XL_NUMA_EXIT_ERROR;
+}
+
+/* A 0/1 key, as xl's booleans. */
+static int cfg_bool(const reader *r, const char *key, bool *v_r)
+{
+    bool given;
+    long l;
+    int ret;
+
+    ret = cfg_long(r, key, 0, 1, "", &l, &given);
+    if (ret || !given)
+        return ret;
+    *v_r = l != 0;
+    return 0;
+}
+
 static int read_placement_keys(const reader *r, guestcfg *g)
 {
     const char *s;
@@ -559,6 +645,33 @@ static int read_placement_keys(const reader *r, guestcfg *g)
         else {
             cli_err("%s: numa_placement_mode=\"%s\" is not affinity or pin",
                     origin(r, "numa_placement_mode"), s);
+            return XL_NUMA_EXIT_ERROR;
+        }
+    }
+
+    ret = read_headroom(r, g);
+    if (!ret)
+        ret = cfg_bool(r, "numa_placement_force", &g->force);
+    if (!ret)
+        ret = cfg_bool(r, "numa_placement_vnuma", &g->vnuma);
+    if (!ret) {
+        long l;
+
+        ret = cfg_long(r, "numa_placement_dma_aware", 0, 1, "", &l,
+                       &g->dma_aware_given);
+        if (!ret && g->dma_aware_given)
+            g->dma_aware = l != 0;
+    }
+    if (!ret)
+        ret = cfg_string(r, "numa_placement_smt", &s);
+    if (ret)
+        return ret;
+    if (s) {
+        if (!strcmp(s, "cores"))
+            g->smt_cores = true;
+        else if (strcmp(s, "threads")) {
+            cli_err("%s: numa_placement_smt=\"%s\" is not threads or cores",
+                    origin(r, "numa_placement_smt"), s);
             return XL_NUMA_EXIT_ERROR;
         }
     }
@@ -651,17 +764,53 @@ static int read_text(const char *path, char *const *extra,
     return ret;
 }
 
+/* xl create appends each KEY=VALUE argument to the config as a line of
+ * its own; a newline, or a ';' outside a string, would end that line and
+ * start another setting behind the argument.  Strings are '...' or
+ * "..." with backslash escapes in both, as libxlutil 4.17 reads them;
+ * '#' starts a comment to the end of the line. */
+static const char *second_statement(const char *arg)
+{
+    char quote = 0;
+
+    if (strpbrk(arg, "\n\r"))
+        return "a newline";
+    for (const char *p = arg; *p; p++) {
+        if (quote) {
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == quote)
+                quote = 0;
+        } else if (*p == '"' || *p == '\'') {
+            quote = *p;
+        } else if (*p == '#') {
+            break;
+        } else if (*p == ';') {
+            return "a ';'";
+        }
+    }
+    return NULL;
+}
+
 /* Each argument on its own first, so that a syntax error is reported
  * against the argument rather than a line past the end of the file. */
 static int check_extra(const char *arg)
 {
     XLU_Config *scratch;
+    const char *why;
     char *line;
     size_t len = strlen(arg);
     int e;
 
     if (!strchr(arg, '=')) {
         cli_err("\"%s\" is not KEY=VALUE", arg);
+        return XL_NUMA_EXIT_ERROR;
+    }
+    why = second_statement(arg);
+    if (why) {
+        cli_err("\"%s\" is more than one KEY=VALUE: %s ends an xl config "
+                "line; give each setting as an argument of its own", arg,
+                why);
         return XL_NUMA_EXIT_ERROR;
     }
     if (len > MAX_CFG)

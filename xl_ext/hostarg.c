@@ -139,6 +139,8 @@ static int resolve_live(hostarg *ha, bool quiet)
         cli_err("cannot read the live host (%s)", xlnuma_strerror(rc));
         return XL_NUMA_EXIT_ERROR;
     }
+    /* Xen's DMA split and the domains' pages (locality.c). */
+    locality_live_host(ha->lctx, &ha->host);
     ha->kind = HOST_LIVE;
     ha->source = strdup("live");
     return ha->source ? 0 : XL_NUMA_EXIT_ERROR;

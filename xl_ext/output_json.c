@@ -64,7 +64,7 @@ static yajl_gen gen_new(void)
 /* yajl's beautifier spreads an empty array or map over three lines;
  * write "[]" and "{}" instead (outside strings, where it cannot matter
  * that a '[' is followed by blanks). */
-static void write_folded(FILE *f, const unsigned char *buf, size_t len)
+void json_write_folded(FILE *f, const unsigned char *buf, size_t len)
 {
     bool in_string = false, escaped = false;
 
@@ -105,7 +105,7 @@ static int gen_flush(FILE *f, yajl_gen g)
         yajl_gen_free(g);
         return XL_NUMA_EXIT_ERROR;
     }
-    write_folded(f, buf, len);
+    json_write_folded(f, buf, len);
     if (len && buf[len - 1] != '\n')
         fputc('\n', f);
     yajl_gen_free(g);
@@ -189,6 +189,47 @@ int print_decision_json(FILE *f, const xlnuma_host *h, const decision *d)
         key_int(g, "pruned", (long long)res->nr_pruned);
         key_int(g, "steps", (long long)res->nr_steps);
     }
+    if (d->overcommit) {
+        /* The over-commit guard: what the guest would take from each
+         * node judged (guard.c). */
+        S(g, "overcommit");
+        yajl_gen_array_open(g);
+        for (unsigned i = 0; i < d->nr_shares; i++) {
+            const node_share *sh = &d->shares[i];
+
+            yajl_gen_map_open(g);
+            key_int(g, "oc_node", sh->node);
+            key_int(g, "oc_take_kib", (long long)sh->take_kib);
+            key_int(g, "oc_free_kib", (long long)sh->free_kib);
+            key_int(g, "oc_headroom_kib", (long long)sh->reserve_kib);
+            key_int(g, "oc_short_kib", (long long)sh->short_kib);
+            yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
+        S(g, "forced");
+        yajl_gen_bool(g, d->forced);
+    }
+    if (d->vnuma_asked && d->kind == DECISION_PLACED) {
+        S(g, "vnodes");
+        yajl_gen_array_open(g);
+        for (unsigned v = 0; v < d->nr_vnodes; v++) {
+            const vnuma_node *vn = &d->vnodes[v];
+
+            yajl_gen_map_open(g);
+            key_int(g, "vnode", v);
+            key_int(g, "pnode", vn->pnode);
+            key_int(g, "size_mib", (long long)vn->size_mib);
+            key_int(g, "vnode_first_vcpu", vn->first_vcpu);
+            key_int(g, "vnode_vcpus", vn->nr_vcpus);
+            S(g, "vdistances");
+            yajl_gen_array_open(g);
+            for (unsigned w = 0; w < d->nr_vnodes; w++)
+                I(g, vn->vdistances[w]);
+            yajl_gen_array_close(g);
+            yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
+    }
     if (d->have_result && res->node_load) {
         S(g, "node_load");
         yajl_gen_array_open(g);
@@ -199,7 +240,8 @@ int print_decision_json(FILE *f, const xlnuma_host *h, const decision *d)
 
     S(g, "placed");
     yajl_gen_bool(g, placed);
-    key_str(g, "outcome", d->have_result ? xlnuma_outcome_name(res->outcome)
+    key_str(g, "outcome", d->kind == DECISION_REFUSED ? "overcommit" :
+                          d->have_result ? xlnuma_outcome_name(res->outcome)
                                          : "skipped");
     key_str(g, "reason", d->reason);
     key_str(g, "guest", d->guest_name);
@@ -208,11 +250,24 @@ int print_decision_json(FILE *f, const xlnuma_host *h, const decision *d)
     key_str(g, "policy", d->policy ? d->policy->name : NULL);
     key_str(g, "mode", mode_name(d->mode));
     key_str(g, "pool", d->pool_name);
+    if (d->req.headroom_kib || d->req.headroom_pct) {
+        key_int(g, "headroom_kib", (long long)d->req.headroom_kib);
+        key_int(g, "headroom_pct", d->req.headroom_pct);
+    }
     if (!xlnuma_bitmap_is_empty(&d->req.cpus))
         key_list(g, "within", &d->req.cpus);
     if (d->have_result && res->outcome != XLNUMA_SKIP_ONE_NODE) {
         key_int(g, "suitable_nodes", res->nr_suitable_nodes);
         key_int(g, "suitable_cpus", res->nr_suitable_cpus);
+        if (d->req.smt_cores) {
+            unsigned cores;
+
+            if (guard_suitable_cores(h, &d->req, &cores)) {
+                yajl_gen_free(g);
+                return XL_NUMA_EXIT_ERROR;
+            }
+            key_int(g, "suitable_cores", cores);
+        }
         key_int(g, "min_nodes", res->min_nodes);
         key_int(g, "max_nodes", res->max_nodes);
         S(g, "exact");
@@ -238,6 +293,28 @@ int print_decision_json(FILE *f, const xlnuma_host *h, const decision *d)
     for (unsigned i = 0; i < d->nr_overrides; i++)
         S(g, d->overrides[i]);
     yajl_gen_array_close(g);
+    /* Where Xen is expected to put the guest's pages (locality.c). */
+    if (d->have_result) {
+        S(g, "dma_aware");
+        yajl_gen_bool(g, d->req.dma_aware);
+        S(g, "dma_fallback");
+        yajl_gen_bool(g, res->dma_fallback);
+    }
+    if (d->have_expect) {
+        char pct[LOCALITY_PCT_LEN];
+
+        key_int(g, "expected_pages", (long long)d->expect_pages);
+        S(g, "expected_pages_per_node");
+        yajl_gen_array_open(g);
+        for (unsigned n = 0; n < d->expect_nr; n++)
+            I(g, d->expect_per_node[n]);
+        yajl_gen_array_close(g);
+        locality_pct(d->expect_local, d->expect_pages, pct, sizeof(pct));
+        S(g, "expected_local_pct");
+        yajl_gen_number(g, pct, strlen(pct));
+    }
+    if (d->expect_note)
+        key_str(g, "expected_note", d->expect_note);
     yajl_gen_map_close(g);
     (void)h;
     return gen_flush(f, g);

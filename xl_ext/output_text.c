@@ -83,8 +83,9 @@ static void print_guest(FILE *f, const decision *d)
             d->guest_name ? ": " : "", d->req.vcpus,
             d->req.vcpus == 1 ? "" : "s", kib_to_mib_up(d->req.need_kib),
             d->req.need_kib);
-    fprintf(f, "policy:     %s, mode %s, pool %s", d->policy->name,
-            mode_name(d->mode), d->pool_name ? d->pool_name : "Pool-0");
+    fprintf(f, "policy:     %s%s, mode %s, pool %s", d->policy->name,
+            d->req.dma_aware ? " (DMA-aware)" : "", mode_name(d->mode),
+            d->pool_name ? d->pool_name : "Pool-0");
     if (!xlnuma_bitmap_is_empty(&d->req.cpus)) {
         fputs(", within pCPUs ", f);
         print_list(f, &d->req.cpus);
@@ -127,6 +128,9 @@ static void print_placed(FILE *f, const xlnuma_host *h, const decision *d)
         fprintf(f, "note:       the search stopped after %llu steps, its "
                 "budget: the best set found, not proven the best (see "
                 "--max-steps)\n", d->res.nr_steps);
+    print_vnuma_text(f, d);
+    if (d->overcommit)
+        print_shares_text(f, d);
     fputs("xl overrides:\n", f);
     for (unsigned i = 0; i < d->nr_overrides; i++)
         fprintf(f, "  %s\n", d->overrides[i]);
@@ -300,8 +304,15 @@ void print_decision_text(FILE *f, const xlnuma_host *h, const decision *d)
         break;
     case DECISION_NOFIT:
         fprintf(f, "no candidate: %s\n", d->reason);
+        if (d->overcommit)
+            print_shares_text(f, d);
+        break;
+    case DECISION_REFUSED:
+        fprintf(f, "refused:    %s\n", d->reason);
+        print_shares_text(f, d);
         break;
     }
+    print_locality_text(f, d);
     if (d->req.explain && d->have_result &&
         d->res.outcome != XLNUMA_SKIP_ONE_NODE) {
         print_explain(f, d);
@@ -521,5 +532,6 @@ int print_vcpulist_text(FILE *f, const xlnuma_host *h)
         fprintf(f, "  node %u: %" PRIu64, n,
                 kib_to_mib(xlnuma_host_node(h, n)->memfree_kib));
     fputc('\n', f);
+    print_pages_text(f, h);
     return 0;
 }

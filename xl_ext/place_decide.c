@@ -69,12 +69,21 @@ int placeopts_handle(placeopts *po, int opt, const char *arg)
     case OPT_MAX_NODES:
         return parse_uint_arg("--max-nodes", arg, 1u << 16, &po->max_nodes);
     case OPT_HEADROOM:
+        po->headroom_given = true;
         return parse_headroom(po, arg);
+    case OPT_VNUMA:
+        po->vnuma = true;
+        return 0;
+    case OPT_FORCE:
+        po->force = true;
+        return 0;
     case OPT_SMT_CORES:
         po->smt_cores = true;
         return 0;
     case OPT_DMA_AWARE:
-        po->dma_aware = true;
+    case OPT_NO_DMA_AWARE:
+        po->dma_aware = opt == OPT_DMA_AWARE;
+        po->dma_aware_given = true;
         return 0;
     case OPT_EXPLAIN:
         po->explain = true;
@@ -116,6 +125,9 @@ void decision_dispose(decision *d)
         free(d->overrides[i]);
     xlnuma_bitmap_dispose(&d->soft);
     xlnuma_bitmap_dispose(&d->hard);
+    free(d->shares);
+    vnuma_dispose(d);
+    locality_dispose(d);
     decision_init(d);
 }
 
@@ -124,6 +136,7 @@ int decision_exit(const decision *d)
     switch (d->kind) {
     case DECISION_PLACED:  return XL_NUMA_EXIT_OK;
     case DECISION_SKIPPED: return XL_NUMA_EXIT_SKIPPED;
+    case DECISION_REFUSED: return XL_NUMA_EXIT_NOFIT;
     default:               return XL_NUMA_EXIT_NOFIT;
     }
 }
@@ -158,6 +171,8 @@ static int pick_policy(const char *name, const char *from, decision *d)
 
     if (!name)
         name = "xen43";
+    if (plugin_spec(name))
+        return plugin_policy_load(name, from, &d->policy);
     for (unsigned i = 0; b[i]; i++) {
         if (!strcmp(b[i]->name, name)) {
             d->policy = xlnuma_policy_find(cli.ctx, name);
@@ -189,15 +204,23 @@ static void pick_mode(const placeopts *po, const guestcfg *g, decision *d)
         d->mode = XLNUMA_MODE_AFFINITY;
 }
 
-static void fill_request(const placeopts *po, decision *d)
+/* The options win over the config's keys (g: NULL in the raw form). */
+static void fill_request(const placeopts *po, const guestcfg *g,
+                         decision *d)
 {
     d->req.policy = d->policy;
     d->req.min_nodes = po->min_nodes;
     d->req.max_nodes = po->max_nodes;
-    d->req.headroom_kib = po->headroom_kib;
-    d->req.headroom_pct = po->headroom_pct;
-    d->req.smt_cores = po->smt_cores;
-    d->req.dma_aware = po->dma_aware;
+    if (po->headroom_given || !g) {
+        d->req.headroom_kib = po->headroom_kib;
+        d->req.headroom_pct = po->headroom_pct;
+    } else {
+        d->req.headroom_kib = g->headroom_kib;
+        d->req.headroom_pct = g->headroom_pct;
+    }
+    d->req.smt_cores = po->smt_cores || (g && g->smt_cores);
+    d->vnuma_asked = po->vnuma || (g && g->vnuma);
+    d->req.dma_aware = locality_dma_aware(po, g, d->policy);
     d->req.explain = po->explain;
     d->req.max_steps = po->max_steps;
 }
@@ -255,10 +278,10 @@ static int nofit_reason(decision *d)
                           : (d->req.headroom_kib || d->req.headroom_pct
                              ? ", before the headroom" : ""));
     case XLNUMA_NOFIT_CPUS:
+        /* With smt_cores, guard.c says it in cores. */
         return set_reason(d, "too few pCPUs: the guest has %u vCPUs, the "
-                          "suitable pCPUs number %u%s", d->req.vcpus,
-                          res->nr_suitable_cpus,
-                          d->req.smt_cores ? " (counted as cores)" : "");
+                          "suitable pCPUs number %u", d->req.vcpus,
+                          res->nr_suitable_cpus);
     case XLNUMA_NOFIT_BOTH:
         return set_reason(d, "no set of %u to %u nodes has both %" PRIu64
                           " MiB free and %u pCPUs", res->min_nodes,
@@ -412,6 +435,7 @@ int decide_config(const xlnuma_host *h, const guestcfg *g,
                   const placeopts *po, decision *d)
 {
     const xlnuma_guest *gu = &g->guest;
+    const xlnuma_host *dh;
     bool skip;
     int rc, ret;
 
@@ -426,7 +450,7 @@ int decide_config(const xlnuma_host *h, const guestcfg *g,
     if (ret)
         return ret;
     pick_mode(po, g, d);
-    fill_request(po, d);
+    fill_request(po, g, d);
 
     if (!gu->memory_kib && !gu->maxmem_kib) {
         cli_err("%s: neither memory= nor maxmem= is given", g->source);
@@ -464,7 +488,20 @@ int decide_config(const xlnuma_host *h, const guestcfg *g,
         if (ret)
             return ret;
     }
-    return run_engine(h, d);
+    if (d->vnuma_asked) {
+        ret = vnuma_check_guest(g);
+        if (ret)
+            return ret;
+    }
+    /* dh: h, or h with an estimated DMA split (locality.c). */
+    ret = locality_host(h, d, &dh);
+    if (!ret)
+        ret = run_engine(dh, d);
+    if (!ret)
+        ret = guard_decision(dh, g, po, d);
+    if (!ret)
+        ret = locality_predict(dh, g, d);
+    return ret;
  nomem:
     cli_err("out of memory");
     return XL_NUMA_EXIT_ERROR;
@@ -474,13 +511,19 @@ int decide_raw(const xlnuma_host *h, uint64_t need_kib, unsigned vcpus,
                const char *pool, const char *cpus, const placeopts *po,
                decision *d)
 {
+    const xlnuma_host *dh;
     int ret;
 
     ret = pick_policy(po->policy, "--policy", d);
     if (ret)
         return ret;
     pick_mode(po, NULL, d);
-    fill_request(po, d);
+    fill_request(po, NULL, d);
+    if (d->vnuma_asked) {
+        cli_err("--vnuma needs the guest's config (its type and memory), "
+                "not the raw form");
+        return XL_NUMA_EXIT_ERROR;
+    }
     d->req.need_kib = need_kib;
     d->req.vcpus = vcpus;
     ret = pool_lookup(h, pool, "--pool", d);
@@ -491,5 +534,12 @@ int decide_raw(const xlnuma_host *h, uint64_t need_kib, unsigned vcpus,
         if (ret)
             return ret;
     }
-    return run_engine(h, d);
+    ret = locality_host(h, d, &dh);
+    if (!ret)
+        ret = run_engine(dh, d);
+    if (!ret)
+        ret = guard_decision(dh, NULL, po, d);
+    if (!ret)
+        ret = locality_predict(dh, NULL, d);
+    return ret;
 }

@@ -35,7 +35,11 @@ int spawn_wait(char *const *argv, int out_fd)
         if (out_fd >= 0 && out_fd != STDOUT_FILENO) {
             if (dup2(out_fd, STDOUT_FILENO) < 0)
                 _exit(127);
-            close(out_fd);
+            /* Not our stdin or stderr (STDERR_FILENO is what create
+             * passes): xl would run without one, and the next file it
+             * opened would get its error messages. */
+            if (out_fd > STDERR_FILENO)
+                close(out_fd);
         }
         signal(SIGPIPE, SIG_DFL);
         execvp(argv[0], argv);

@@ -5,79 +5,74 @@
  * one.  The file is changed through a copy of the host (xlnuma_host_dup)
  * saved atomically, so it is either the old host or the new one.
  */
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "xl_numa.h"
 
 #define PAGE_KIB 4u
 
-/* What node n can give under the request (placement semantics 5). */
-static uint64_t usable_kib(const xlnuma_node *node, const xlnuma_request *req)
+/* A writer killed between creating its temporary file and renaming it
+ * over the state file (xlnuma_host_save: DIR/.BASE.XXXXXX, mkstemp's six
+ * letters or digits) leaves the file behind.  Under the state file's
+ * lock no other writer is at work, so every such file is stale: remove
+ * it before saving.  Best effort; a failure changes nothing else. */
+static void remove_stale_temps(const char *path)
 {
-    uint64_t base = node->memfree_kib, reserve;
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    size_t blen = strlen(base);
+    struct dirent *e;
+    char *dir;
+    DIR *d;
 
-    if (req->dma_aware)
-        base = base > node->dmafree_kib ? base - node->dmafree_kib : 0;
-    reserve = req->headroom_kib +
-              node->memsize_kib * req->headroom_pct / 100;
-    return base > reserve ? base - reserve : 0;
+    dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path))
+                : strdup(".");
+    d = dir ? opendir(dir) : NULL;
+    while (d && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name, *x = n + 2 + blen;
+        struct stat st;
+        bool ours = n[0] == '.' && !strncmp(n + 1, base, blen) &&
+                    n[1 + blen] == '.' && strlen(x) == 6;
+
+        for (unsigned i = 0; ours && i < 6; i++)
+            ours = isalnum((unsigned char)x[i]);
+        if (!ours || fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) ||
+            !S_ISREG(st.st_mode))
+            continue;
+        if (!unlinkat(dirfd(d), n, 0) && cli.verbose)
+            fprintf(stderr, "xl-numa: removed %s/%s, left by a writer that "
+                    "died\n", dir, n);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
 }
 
+/* The library's split (xlnuma_split_memory), which the simulator shares;
+ * here a shortfall is said in the command's words. */
 int state_split_pages(const xlnuma_host *h, const xlnuma_request *req,
                       const xlnuma_bitmap *nodes, uint64_t *pages_r)
 {
-    unsigned nr_nodes = xlnuma_host_nr_nodes(h);
-    uint64_t need = req->need_kib / PAGE_KIB + (req->need_kib % PAGE_KIB != 0);
-    uint64_t total = 0, given = 0, *avail;
+    uint64_t avail = 0;
+    int rc;
 
-    avail = calloc(nr_nodes ? nr_nodes : 1, sizeof(*avail));
-    if (!avail) {
-        cli_err("out of memory");
-        return XL_NUMA_EXIT_ERROR;
-    }
-    memset(pages_r, 0, nr_nodes * sizeof(*pages_r));
-    xlnuma_bitmap_for_each(n, nodes) {
-        if ((unsigned)n >= nr_nodes)
-            continue;
-        avail[n] = usable_kib(xlnuma_host_node(h, (unsigned)n), req) /
-                   PAGE_KIB;
-        total += avail[n];
-    }
-    if (total < need) {
+    rc = xlnuma_split_memory(cli.ctx, h, req, nodes, pages_r, &avail);
+    if (rc == XLNUMA_ERROR_NOFIT) {
         cli_err("the chosen nodes can give %" PRIu64 " pages, the guest "
-                "needs %" PRIu64, total, need);
-        free(avail);
+                "needs %" PRIu64, avail,
+                req->need_kib / PAGE_KIB + (req->need_kib % PAGE_KIB != 0));
         return XL_NUMA_EXIT_ERROR;
     }
-    if (total) {
-        xlnuma_bitmap_for_each(n, nodes) {
-            if ((unsigned)n >= nr_nodes)
-                continue;
-            pages_r[n] = (uint64_t)((unsigned __int128)need * avail[n] /
-                                    total);
-            given += pages_r[n];
-        }
+    if (rc) {
+        cli_err("cannot split the guest's memory (%s)", xlnuma_strerror(rc));
+        return XL_NUMA_EXIT_ERROR;
     }
-    /* need * avail / total rounds down: fewer than one page per node is
-     * left over.  Hand it out where the most is left. */
-    while (given < need) {
-        int best = -1;
-
-        xlnuma_bitmap_for_each(n, nodes) {
-            if ((unsigned)n >= nr_nodes || pages_r[n] >= avail[n])
-                continue;
-            if (best < 0 ||
-                avail[n] - pages_r[n] > avail[best] - pages_r[best])
-                best = n;
-        }
-        if (best < 0)
-            break;          /* cannot happen: total >= need */
-        pages_r[best]++;
-        given++;
-    }
-    free(avail);
     return 0;
 }
 
@@ -136,6 +131,11 @@ static int build_domain(const xlnuma_host *h, const decision *d,
         }
         if (xlnuma_bitmap_copy(&vc->soft, &d->soft))
             return XL_NUMA_EXIT_ERROR;
+        /* vNUMA: the vCPU's own vnode's pCPUs (vnuma.c's overrides). */
+        if (d->nr_vnodes &&
+            (vnuma_vcpu_cpus(h, d, v, &vc->soft) ||
+             (d->pin && xlnuma_bitmap_copy(&vc->hard, &vc->soft))))
+            return XL_NUMA_EXIT_ERROR;
     }
     return 0;
 }
@@ -144,18 +144,32 @@ int state_record(const xlnuma_host *h, const char *path, const decision *d,
                  uint64_t *pages_r)
 {
     unsigned nr_nodes = xlnuma_host_nr_nodes(h);
+    xlnuma_request req = d->req;    /* shallow: read only */
     xlnuma_host *copy = NULL;
     xlnuma_domain dom;
     uint64_t *pages;
     int rc, ret;
 
+    /* After the engine's DMA fallback the nodes were chosen without the
+     * DMA rule (the need does not fit above the zone): split it so. */
+    if (d->res.dma_fallback)
+        req.dma_aware = false;
     xlnuma_domain_init(&dom);
     pages = calloc(nr_nodes, sizeof(*pages));
     if (!pages) {
         cli_err("out of memory");
         return XL_NUMA_EXIT_ERROR;
     }
-    ret = state_split_pages(h, &d->req, &d->res.best.nodes, pages);
+    if (d->nr_vnodes) {
+        /* vNUMA: each vnode's memory comes from its own node, as the
+         * over-commit guard split the need (guard.c), in whole MiB. */
+        for (unsigned i = 0; i < d->nr_shares; i++)
+            if (d->shares[i].node < nr_nodes)
+                pages[d->shares[i].node] = d->shares[i].take_kib / PAGE_KIB;
+        ret = 0;
+    } else {
+        ret = state_split_pages(h, &req, &d->res.best.nodes, pages);
+    }
     if (ret)
         goto out;
     ret = build_domain(h, d, pages, &dom);
@@ -181,6 +195,7 @@ int state_record(const xlnuma_host *h, const char *path, const decision *d,
     rc = xlnuma_host_finish(cli.ctx, copy);
     if (rc)
         goto lib_failed;
+    remove_stale_temps(path);
     rc = xlnuma_host_save(cli.ctx, copy, path);
     if (rc)
         goto lib_failed;
@@ -237,8 +252,10 @@ int state_remove(const xlnuma_host *h, const char *path, const char *name)
                                          pages[n] * PAGE_KIB);
     if (!rc)
         rc = xlnuma_host_finish(cli.ctx, copy);
-    if (!rc)
+    if (!rc) {
+        remove_stale_temps(path);
         rc = xlnuma_host_save(cli.ctx, copy, path);
+    }
     if (rc)
         cli_err("cannot remove %s from %s (%s); the file is unchanged", name,
                 path, xlnuma_strerror(rc));

@@ -32,13 +32,14 @@ struct cmd_spec {
 
 #define HOST_HELP                                                          \
     "  --host SRC         where the host comes from: live (libxl), a\n"     \
-    "                     capture directory, a JSON state file or a\n"      \
-    "                     numactl -H text file.  Default: live when libxl\n"\
-    "                     opens, else the shipped example host\n"
+    "                     capture directory, a JSON state file, an hwloc\n" \
+    "                     XML file or a numactl -H text file.  Default:\n"  \
+    "                     live when libxl opens, else the shipped example\n"\
+    "                     host\n"
 
 #define PLACE_HELP                                                         \
     "  --policy P         xen43 (default), xen42, greedy, packed, spread,\n"\
-    "                     closest\n"                                        \
+    "                     closest, or plugin:PATH:NAME (a shared object)\n"\
     "  --mode M           affinity (node and soft affinity; default) or\n"  \
     "                     pin (hard affinity as well)\n"                    \
     "  --min-nodes N      consider sets of at least N nodes\n"              \
@@ -46,8 +47,14 @@ struct cmd_spec {
     "  --headroom SIZE    keep SIZE MiB, or N% of each node's size, free\n" \
     "                     on every node (may be given twice: MiB and %)\n"  \
     "  --smt-cores        the vCPUs must fit the cores, not the threads\n"  \
-    "  --dma-aware        the need must fit above Xen's DMA zone\n"       \
-    "  --max-steps N      the search's budget (default 5000000 steps)\n"
+    "  --dma-aware        the need must fit above Xen's DMA zone (the\n"   \
+    "                     default of every policy but xen43 and xen42)\n"  \
+    "  --no-dma-aware     count Xen's DMA zone as free, as libxl does\n"    \
+    "  --max-steps N      the search's budget (default 5000000 steps)\n"  \
+    "  --vnuma            on several nodes: one guest vnode per node\n"    \
+    "                     (xl vnuma=; HVM guests)\n"                       \
+    "  --force            place even if it over-commits a node (pin\n"     \
+    "                     mode, vNUMA)\n"
 
 static const struct cmd_spec cmd_table[] = {
     {
@@ -120,6 +127,69 @@ static const struct cmd_spec cmd_table[] = {
         "Remove a guest recorded in a JSON state file",
         "NAME --host FILE",
         "  --host FILE        the JSON state file to change\n",
+    },
+    {
+        "advise", main_advise,
+        "Rebalance advice: bring running guests' vCPUs to their memory",
+        "[--host SRC] [--apply] [--json] [--min-gain N]",
+        HOST_HELP
+        "                     (needs each guest's pages per node: a capture\n"
+        "                     with xl debug-keys u, or a JSON state file)\n"
+        "  --apply            make the advised moves: every vCPU's soft\n"
+        "                     affinity, through libxl (--host live) or in a\n"
+        "                     JSON state file, under create's lock\n"
+        "  --json             the advice as JSON\n"
+        "  --min-gain N       advise a move only when it makes at least N%\n"
+        "                     more of the memory local (default 10)\n"
+        "Xen cannot move a running guest's memory: every move is of the\n"
+        "vCPUs to the memory, never the other way.\n",
+    },
+    {
+        "xl", main_xl,
+        "Run xl with placement inside libxl (libxlnuma-preload.so)",
+        "[options] [--] XL-ARGS...",
+        "  --policy P         xen43 (default), xen42, greedy, packed, spread,\n"
+        "                     closest\n"
+        "  --mode M           affinity (default) or pin\n"
+        "  --placement P      auto (default), off (the module steps aside)\n"
+        "                     or within (inside the guest's hard affinity\n"
+        "                     and cpupool)\n"
+        "  --min-nodes N      consider sets of at least N nodes\n"
+        "  --max-nodes N      consider sets of at most N nodes\n"
+        "  --headroom SIZE    keep SIZE MiB, or N% of each node's size, free\n"
+        "                     on every node (may be given twice: MiB and %)\n"
+        "  --smt-cores        the vCPUs must fit the cores, not the threads\n"
+        "  --dma-aware        the need must fit above Xen's DMA zone\n"
+        "  --max-steps N      the search's budget (default: the engine's)\n"
+        "  --lock-timeout S   wait at most S seconds for the host lock\n"
+        "                     (default 120; 0: no limit)\n"
+        "  --print-module     print the module's path and exit\n"
+        "Runs xl XL-ARGS (xl is $XLNUMA_XL, default xl; no shell) with\n"
+        "LD_PRELOAD naming the module ($XLNUMA_PRELOAD, default the installed\n"
+        "one) and each option as its XLNUMA_* variable; options not given\n"
+        "keep the environment's and /etc/xen/xlnuma.conf's.  -v sets\n"
+        "XLNUMA_VERBOSE.  See docs/preload.md.\n"
+        "Exit: xl's own status; 1 bad options or no module, 4 xl not run.\n",
+    },
+    {
+        "simulate", main_simulate,
+        "Replay guest arrivals and departures and compare the policies",
+        "--trace FILE [--host SRC] [--policy LIST] [--json]\n"
+        "                        [--refusals] [--plot OUT.png]\n"
+        "       xl-numa simulate --generate N [--seed S] [--host SRC]",
+        HOST_HELP
+        "  --trace FILE       the guests: CSV lines TIME,create,NAME,MEMORY_MIB,\n"
+        "                     VCPUS and TIME,destroy,NAME (docs/simulation.md)\n"
+        "  --policy LIST      comma-separated policies (default: xen43,xen42,\n"
+        "                     greedy,packed,spread,closest); plugin:PATH:NAME\n"
+        "                     for a plug-in\n"
+        "  --json             one object per policy, as JSON\n"
+        "  --refusals         list every refused guest and why\n"
+        "  --plot OUT.png     bar charts of the metrics in OUT.png, free\n"
+        "                     memory per node over the trace in OUT-free.png\n"
+        "                     (gnuplot, or $XLNUMA_GNUPLOT)\n"
+        "  --generate N       write a random trace of N guests for the host\n"
+        "  --seed S           the generator's seed (default 1)\n",
     },
 };
 
@@ -255,6 +325,7 @@ int main(int argc, char **argv)
     }
  out:
     xlnuma_ctx_free(cli.ctx);
+    plugin_close_all();     /* after the ctx that borrows their policies */
     xtl_logger_destroy((xentoollog_logger *)cli.logger);
     return ret;
 }

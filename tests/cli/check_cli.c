@@ -2,8 +2,9 @@
 /*
  * check_cli.c: unit tests of the xl-numa command's own pieces, below
  * what the golden tests (run.sh) see: list formatting, xl's cpu-list
- * syntax, the override lines and how a recorded guest's memory is split
- * over its nodes.
+ * syntax, the override lines, how a recorded guest's memory is split
+ * over its nodes, and where a decided guest's pages are expected to land
+ * (locality.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -293,6 +294,188 @@ START_TEST(test_split)
 }
 END_TEST
 
+/* ---- locality ----------------------------------------------------------- */
+
+static const struct {
+    uint64_t part, whole;
+    const char *want;
+} pct_cases[] = {
+    { 0, 0, "100.0" },              /* nothing to place: all local */
+    { 10000, 10000, "100.0" },
+    { 9997, 10000, "99.9" },        /* rounded down, never up to 100 */
+    { 2, 3, "66.6" },
+    { 1, 3, "33.3" },
+    { 0, 5, "0.0" },
+    { UINT64_C(1) << 48, UINT64_C(1) << 48, "100.0" },
+};
+
+START_TEST(test_pct)
+{
+    char buf[LOCALITY_PCT_LEN];
+
+    ck_assert_str_eq(locality_pct(pct_cases[_i].part, pct_cases[_i].whole,
+                                  buf, sizeof(buf)), pct_cases[_i].want);
+}
+END_TEST
+
+/* --dma-aware / --no-dma-aware, then numa_placement_dma_aware=, then the
+ * policy's default. */
+static const struct {
+    const char *policy;
+    int opt;                        /* -1: not given */
+    int key;                        /* -1: not given; NULL config: -2 */
+    bool want;
+} aware_cases[] = {
+    { "xen43",  -1, -1, false },
+    { "xen42",  -1, -2, false },
+    { "spread", -1, -1, true  },
+    { "greedy", -1, -2, true  },
+    { "spread",  0, -1, false },
+    { "xen43",   1, -1, true  },
+    { "spread", -1,  0, false },
+    { "xen43",  -1,  1, true  },
+    { "xen43",   1,  0, true  },    /* the option beats the key */
+    { "spread",  0,  1, false },
+};
+
+START_TEST(test_dma_aware)
+{
+    placeopts po;
+    guestcfg g;
+
+    placeopts_init(&po);
+    guestcfg_init(&g);
+    if (aware_cases[_i].opt >= 0) {
+        po.dma_aware_given = true;
+        po.dma_aware = aware_cases[_i].opt;
+    }
+    if (aware_cases[_i].key >= 0) {
+        g.dma_aware_given = true;
+        g.dma_aware = aware_cases[_i].key;
+    }
+    ck_assert_int_eq(locality_dma_aware(&po, aware_cases[_i].key == -2
+                                        ? NULL : &g,
+                                        xlnuma_policy_find(test_ctx,
+                                            aware_cases[_i].policy)),
+                     aware_cases[_i].want);
+    guestcfg_dispose(&g);
+}
+END_TEST
+
+/* The fixture's host: 2 nodes of 4 GiB, 2 GiB free each, no DMA split:
+ * estimated by Xen's rule, 30 bits (a quarter of node 0 is 1 GiB), so
+ * node 0 has 1 GiB free above the width and node 1 2 GiB. */
+static const struct predict_case {
+    const char *what;
+    int type;                       /* -1: the raw form */
+    uint64_t memory_mib;            /* or the raw need */
+    const char *nodes;
+    unsigned vnodes;                /* vNUMA: that many of memory/vnodes */
+    bool have;
+    uint64_t want[2];
+    const char *note, *err;
+} predict_cases[] = {
+    { "PV guest on node 0", XLNUMA_GUEST_PV, 128, "0", 0, true,
+      { 32768, 0 }, "estimated: DMA width 30 bits", "" },
+    /* 512 extents above the width on node 0, the other 256 from node 1
+     * before node 0's DMA zone. */
+    { "PV guest larger than node 0 above the width", XLNUMA_GUEST_PV, 1536,
+      "0", 0, true, { 262144, 131072 }, "estimated",
+      "warning: Xen is expected to put 131072 of the guest's 393216 pages "
+      "(33.3%) outside node 0" },
+    { "the raw form: the need as the guest's memory", -1, 132, "1", 0, true,
+      { 0, 33792 }, "estimated", "" },
+    { "vNUMA: each vnode on its pnode", XLNUMA_GUEST_HVM, 512, "0-1", 2,
+      true, { 65536, 65536 }, NULL, "" },
+    { "HVM: no prediction", XLNUMA_GUEST_HVM, 128, "0", 0, false,
+      { 0, 0 }, "no prediction: the model is Xen's allocation of a PV "
+      "guest's memory, and this guest is HVM", "" },
+};
+
+START_TEST(test_predict)
+{
+    const struct predict_case *c = &predict_cases[_i];
+    xlnuma_bitmap nodes = map_of(c->nodes);
+    vnuma_node vn[2];
+    guestcfg g;
+    decision d;
+
+    guestcfg_init(&g);
+    decision_init(&d);
+    d.kind = DECISION_PLACED;
+    ck_assert_int_eq(xlnuma_bitmap_copy(&d.res.best.nodes, &nodes), 0);
+    if (c->type >= 0) {
+        g.guest.type = (xlnuma_guest_type)c->type;
+        g.guest.memory_kib = c->memory_mib * 1024;
+    } else {
+        d.req.need_kib = c->memory_mib * 1024;
+    }
+    memset(vn, 0, sizeof(vn));
+    for (unsigned v = 0; v < c->vnodes; v++) {
+        vn[v].pnode = v;
+        vn[v].size_mib = c->memory_mib / c->vnodes;
+    }
+    if (c->vnodes) {
+        d.vnodes = vn;
+        d.nr_vnodes = c->vnodes;
+    }
+    ck_assert_int_eq(locality_predict(host, c->type >= 0 ? &g : NULL, &d),
+                     0);
+    d.vnodes = NULL;
+    d.nr_vnodes = 0;
+    ck_assert_int_eq(d.have_expect, c->have);
+    if (c->have) {
+        uint64_t local = 0;
+
+        ck_assert_uint_eq(d.expect_nr, 2);
+        for (unsigned n = 0; n < 2; n++) {
+            ck_assert_msg(d.expect_per_node[n] == c->want[n], "%s: node %u: "
+                          "%llu pages, expected %llu", c->what, n,
+                          (unsigned long long)d.expect_per_node[n],
+                          (unsigned long long)c->want[n]);
+            if (xlnuma_bitmap_test(&nodes, n))
+                local += c->want[n];
+        }
+        ck_assert_uint_eq(d.expect_pages, c->want[0] + c->want[1]);
+        ck_assert_uint_eq(d.expect_local, local);
+    }
+    if (c->note)
+        ck_assert_msg(d.expect_note && strstr(d.expect_note, c->note),
+                      "%s: note \"%s\"", c->what,
+                      d.expect_note ? d.expect_note : "(none)");
+    else
+        ck_assert_ptr_null(d.expect_note);
+    ck_assert_msg(strstr(last_err, c->err), "%s: message \"%s\"", c->what,
+                  last_err);
+    decision_dispose(&d);
+    guestcfg_dispose(&g);
+    xlnuma_bitmap_dispose(&nodes);
+}
+END_TEST
+
+/* A DMA-aware request on a host without the split decides on a copy
+ * with the split estimated; any other request on the host itself. */
+START_TEST(test_estimated_host)
+{
+    const xlnuma_host *use = NULL;
+    decision d;
+
+    decision_init(&d);
+    ck_assert_int_eq(locality_host(host, &d, &use), 0);
+    ck_assert_ptr_eq(use, host);
+    ck_assert_ptr_null(d.dma_host);
+    d.req.dma_aware = true;
+    ck_assert_int_eq(locality_host(host, &d, &use), 0);
+    ck_assert_ptr_eq(use, d.dma_host);
+    ck_assert(xlnuma_host_dma_known(use));
+    ck_assert_uint_eq(xlnuma_host_node(use, 0)->dmafree_kib, GIB);
+    ck_assert_uint_eq(xlnuma_host_node(use, 1)->dmafree_kib, 0);
+    ck_assert_uint_eq(xlnuma_host_node(use, 0)->memfree_kib, 2 * GIB);
+    ck_assert_ptr_nonnull(strstr(d.expect_note, "estimated"));
+    decision_dispose(&d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -316,6 +499,14 @@ int main(void)
     tc = tcase_create("split");
     tcase_add_checked_fixture(tc, setup_host, teardown_host);
     tcase_add_loop_test(tc, test_split, 0, ARRAY_SIZE(split_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("locality");
+    tcase_add_checked_fixture(tc, setup_host, teardown_host);
+    tcase_add_loop_test(tc, test_pct, 0, ARRAY_SIZE(pct_cases));
+    tcase_add_loop_test(tc, test_dma_aware, 0, ARRAY_SIZE(aware_cases));
+    tcase_add_loop_test(tc, test_predict, 0, ARRAY_SIZE(predict_cases));
+    tcase_add_test(tc, test_estimated_host);
     suite_add_tcase(s, tc);
 
     return xlnuma_test_run(s);

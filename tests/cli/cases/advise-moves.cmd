@@ -1,0 +1,1 @@
+xl-numa advise --host cli-hosts/advise-2node.json

@@ -1,0 +1,1 @@
+xl-numa advise --host data/xenlab-2node cap-plain

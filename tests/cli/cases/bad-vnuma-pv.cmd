@@ -1,0 +1,1 @@
+xl-numa place --host data/xenlab-2node --vnuma cfg/big.cfg

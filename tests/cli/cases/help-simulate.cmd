@@ -1,0 +1,1 @@
+xl-numa help simulate

@@ -1,0 +1,1 @@
+xl-numa place --host data/xenlab-2node cfg/g1.cfg vcpus=100000

@@ -1,0 +1,5 @@
+# The plug-ins are built by make check; top_builddir is exported to
+# the tests (else: the build tree of the xl-numa this case runs).
+top=${top_builddir:-$(sed -n 's|^exec "\(.*\)/xl_ext/xl-numa" "\$@"$|\1|p' ../bin/xl-numa)}
+cp "$top/docs/examples/.libs/policy-lowload.so" lowload.so
+xl-numa place --host hosts/dl980.json --policy plugin:./lowload.so:lowload --json --explain cfg/big.cfg vcpus=16 memory=20480 | grep -E '"(policy|decided_by|nodes|placed)"'

@@ -1,0 +1,1 @@
+xl-numa place --host data/xenlab-2node --vnuma --mode pin cfg/hvm-wide.cfg
