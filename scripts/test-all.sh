@@ -112,12 +112,21 @@ else
     total_fail=$((total_fail + 1)); failed_suites+=("distcheck")
 fi
 
+say "fuzz smoke (libFuzzer, ${FUZZ_SECONDS:-30} s per harness)"
+if make fuzz-smoke FUZZ_SECONDS="${FUZZ_SECONDS:-30}" > .test-fuzz.log 2>&1; then
+    total_pass=$((total_pass + 1))
+else
+    tail -n 30 .test-fuzz.log
+    total_fail=$((total_fail + 1)); failed_suites+=("fuzz-smoke")
+fi
+
 if [ -n "${XLNUMA_SKIP_LAB:-}" ]; then
     say "Xen lab NOT run (XLNUMA_SKIP_LAB set)"
     total_fail=$((total_fail + 1)); failed_suites+=("xenlab (not run)")
 else
     say "Xen lab (make check-xen)"
-    make check-xen 2>&1 | tee .test-xen.log
+    # TCG is slow and CI machines vary: a generous boot limit.
+    XENLAB_TIMEOUT=${XENLAB_TIMEOUT:-600} make check-xen 2>&1 | tee .test-xen.log
     status=PASS
     [ "${PIPESTATUS[0]}" = 0 ] || status=FAIL
     count_log .test-xen.log "xenlab" "$status"
