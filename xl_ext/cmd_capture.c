@@ -358,11 +358,25 @@ static int capture_dir(const char *dir)
 
 static int capture_state(const char *host, const char *state)
 {
+    char *lock_path = NULL;
+    int lock_fd = -1;
     hostarg ha;
     int rc, ret;
 
     hostarg_init(&ha);
     ret = hostarg_resolve(host, &ha);
+    if (ret)
+        goto out;
+    /* Under STATE.lock, as create and destroy change the file: a create
+     * in flight would otherwise save its copy of the old file over this
+     * one, or remove our temporary file as a stale one (staterec.c). */
+    if (asprintf(&lock_path, "%s.lock", state) < 0) {
+        lock_path = NULL;
+        cli_err("out of memory");
+        ret = XL_NUMA_EXIT_ERROR;
+        goto out;
+    }
+    ret = lock_take(lock_path, &lock_fd);
     if (ret)
         goto out;
     rc = xlnuma_host_save(cli.ctx, ha.host, state);
@@ -378,6 +392,8 @@ static int capture_state(const char *host, const char *state)
            xlnuma_host_nr_domains(ha.host));
     ret = 0;
  out:
+    lock_release(lock_fd);
+    free(lock_path);
     hostarg_dispose(&ha);
     return ret;
 }

@@ -14,7 +14,8 @@
 #    host (free memory only shrank, so a
 #    refusal then is a refusal now: nobody was refused a place that a
 #    racing create later left free);
-#  - no temporary file is left behind.
+#  - no temporary file is left behind;
+#  - capture --state waits for the lock too.
 # PARALLEL_N overrides the number of creates.
 . "$(dirname "$0")/lib.sh"
 
@@ -130,4 +131,19 @@ check "every refused guest is still refused on the final host" \
 
 check "no temporary file is left" \
     test -z "$(find . -name '.state.json.*' -print)"
+
+# capture --state replaces a state file under the same lock: while a
+# create holds it (0.5 s, XLNUMA_TEST_DELAY_US), the capture waits, and
+# its host is what remains -- not the create's copy of the old file.
+cp base.json lock.json
+XLNUMA_TEST_DELAY_US=500000 "$xlnuma" create --host lock.json pc00.cfg \
+    memory=64 'name="held"' > held.out 2>&1 &
+held=$!
+sleep 0.1
+"$xlnuma" capture --host "$top_srcdir/tests/data/xenlab-2node" \
+    --state lock.json > capture.out 2>&1
+wait $held
+check "capture --state waits for a create holding the lock" \
+    sh -c "\"$xlnuma\" info --host lock.json | grep -q '^host .*: 2 nodes' &&
+        ! \"$xlnuma\" info --host lock.json | grep -q '^held '"
 finish
