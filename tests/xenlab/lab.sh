@@ -424,8 +424,11 @@ boot() {
             rc=${PIPESTATUS[0]}
         echo "$rc" > "$dir/qemu.rc"
     ) &
-    local bg=$! crashed=
+    local bg=$! crashed= size last_size=-1 last_change=$SECONDS
+    local stall=${XENLAB_STALL:-180}
     # A crashed dom0 or Xen never powers off: stop waiting for the timeout.
+    # Nor does a boot that hangs before dom0 reaches the scenarios (seen
+    # under TCG): no console output for $stall s then stops it too.
     while kill -0 "$bg" 2>/dev/null; do
         sleep 2
         if [ -z "$crashed" ] && grep -a -q -E "$FATAL_RE" "$dir/console.log" 2>/dev/null; then
@@ -433,6 +436,17 @@ boot() {
             log "$topo: '$crashed' on the console, stopping QEMU"
             sleep 3         # let the backtrace reach the log
             kill "$(cat "$dir/qemu.pid" 2>/dev/null)" 2>/dev/null || true
+        fi
+        size=$(stat -c %s "$dir/console.log" 2>/dev/null || echo 0)
+        if [ "$size" != "$last_size" ]; then
+            last_size=$size
+            last_change=$SECONDS
+        elif [ $((SECONDS - last_change)) -ge "$stall" ] &&
+             ! grep -a -q 'XENLAB-BEGIN' "$dir/console.log" 2>/dev/null; then
+            log "$topo: no console output for ${stall}s before dom0 reached" \
+                "the scenarios, stopping QEMU"
+            kill "$(cat "$dir/qemu.pid" 2>/dev/null)" 2>/dev/null || true
+            last_change=$SECONDS
         fi
     done
     wait "$bg" || true
@@ -559,6 +573,24 @@ judge() {
     done
 }
 
+# Boot and judge; a boot whose dom0 never reached the first scenario (a
+# TCG hang early in the guest kernel has been seen) is tried once more,
+# the first attempt's log kept beside it.  Scenario failures are never
+# retried.
+boot_and_judge() {
+    local topo=$1 dir=$2
+    shift 2
+    boot "$topo" "$dir" "$@"
+    if ! grep -a -q 'XENLAB-BEGIN' "$dir/console.log" 2>/dev/null; then
+        log "$topo: dom0 never reached the scenarios; booting once more" \
+            "(first attempt kept in $dir.first)"
+        rm -rf "$dir.first"
+        mv "$dir" "$dir.first"
+        boot "$topo" "$dir" "$@"
+    fi
+    judge "$topo" "$dir" "$@"
+}
+
 # ------------------------------------------------------------ main
 
 main() {
@@ -596,16 +628,14 @@ main() {
         for ((i = 0; i < ${#group[@]}; i += PER_BOOT)); do
             part=("${group[@]:i:PER_BOOT}")
             nb=$((nb + 1))
-            boot "$topo" "$BUILD/$topo/boot$nb" "${part[@]}"
-            judge "$topo" "$BUILD/$topo/boot$nb" "${part[@]}"
+            boot_and_judge "$topo" "$BUILD/$topo/boot$nb" "${part[@]}"
         done
         for s in ${alone[@]+"${alone[@]}"}; do
             t=$(sed -n 's/^# xenlab-timeout: *\([0-9][0-9]*\).*/\1/p' \
                 "$LAB_SRC/scenarios/$s.sh" | head -n 1)
             BOOT_TIMEOUT=$((saved_timeout > t + 240 ? saved_timeout : t + 240))
             nb=$((nb + 1))
-            boot "$topo" "$BUILD/$topo/boot$nb" "$s"
-            judge "$topo" "$BUILD/$topo/boot$nb" "$s"
+            boot_and_judge "$topo" "$BUILD/$topo/boot$nb" "$s"
             BOOT_TIMEOUT=$saved_timeout
         done
         if [ -n "${XENLAB_SAVE_FIXTURES:-}" ]; then
