@@ -63,6 +63,8 @@ int xlnuma_host_alloc(xlnuma_ctx *ctx, xlnuma_host **host_r)
     return 0;
 }
 
+static void free_summaries(xlnuma_host *h);
+
 void xlnuma_host_free(xlnuma_host *h)
 {
     if (!h)
@@ -70,6 +72,8 @@ void xlnuma_host_free(xlnuma_host *h)
     for (unsigned i = 0; i < h->nr_nodes; i++)
         xlnuma_bitmap_dispose(&h->nodes[i].cpus);
     free(h->nodes);
+    free(h->node_cpu0);
+    free(h->node_cpu);
     free(h->node_described);
     free(h->cpus);
     free(h->cpu_described);
@@ -83,6 +87,7 @@ void xlnuma_host_free(xlnuma_host *h)
     free(h->hard_rep);
     free(h->dom_vcpu0);
     free(h->vcpu_hard);
+    free_summaries(h);
     free(h);
 }
 
@@ -567,6 +572,129 @@ static uint64_t map_hash(const xlnuma_bitmap *b)
     return hsh ^ (uint64_t)(last + 1);
 }
 
+static void free_summaries(xlnuma_host *h)
+{
+    free(h->dom_pool);
+    free(h->dom_aff_all);
+    free(h->dom_aff0);
+    free(h->dom_aff);
+    free(h->dom_run0);
+    free(h->run_hard);
+    free(h->run_len);
+    free(h->hard_node0);
+    free(h->hard_node);
+    h->dom_pool = h->dom_aff0 = h->dom_aff = h->dom_run0 = NULL;
+    h->run_hard = h->run_len = h->hard_node0 = h->hard_node = NULL;
+    h->dom_aff_all = NULL;
+}
+
+static int uint_cmp(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The flat arrays of struct xlnuma_host for load.c, after intern_hard. */
+static int finish_summaries(xlnuma_host *h)
+{
+    unsigned nd = h->nr_domains, naff = 0, nrun = 0, nhn = 0;
+    bool *seen = NULL;
+    int rc = XLNUMA_ERROR_NOMEM;
+
+    free_summaries(h);
+    for (unsigned d = 0; d < nd; d++) {
+        const xlnuma_domain *dom = &h->domains[d];
+        const unsigned *hv = &h->vcpu_hard[h->dom_vcpu0[d]];
+
+        naff += xlnuma_bitmap_count(&dom->node_affinity);
+        for (unsigned v = 0; v < dom->nr_vcpus; v++)
+            nrun += !v || hv[v] != hv[v - 1];
+    }
+    h->dom_pool = malloc((nd ? nd : 1) * sizeof(*h->dom_pool));
+    h->dom_aff_all = malloc((nd ? nd : 1) * sizeof(*h->dom_aff_all));
+    h->dom_aff0 = malloc((nd + 1) * sizeof(*h->dom_aff0));
+    h->dom_aff = malloc((naff ? naff : 1) * sizeof(*h->dom_aff));
+    h->dom_run0 = malloc((nd + 1) * sizeof(*h->dom_run0));
+    h->run_hard = malloc((nrun ? nrun : 1) * sizeof(*h->run_hard));
+    h->run_len = malloc((nrun ? nrun : 1) * sizeof(*h->run_len));
+    h->hard_node0 = malloc((h->nr_hard + 1) * sizeof(*h->hard_node0));
+    seen = calloc(h->nr_nodes ? h->nr_nodes : 1, sizeof(*seen));
+    if (!h->dom_pool || !h->dom_aff_all || !h->dom_aff0 || !h->dom_aff ||
+        !h->dom_run0 || !h->run_hard || !h->run_len || !h->hard_node0 ||
+        !seen)
+        goto out;
+    naff = nrun = 0;
+    for (unsigned d = 0; d < nd; d++) {
+        const xlnuma_domain *dom = &h->domains[d];
+        const unsigned *hv = &h->vcpu_hard[h->dom_vcpu0[d]];
+        unsigned p;
+
+        for (p = 0; p < h->nr_pools && h->pools[p].id != dom->pool; p++)
+            ;
+        h->dom_pool[d] = p < h->nr_pools ? p : UINT32_MAX;
+        h->dom_aff_all[d] = xlnuma_bitmap_is_empty(&dom->node_affinity);
+        h->dom_aff0[d] = naff;
+        xlnuma_bitmap_for_each(n, &dom->node_affinity)
+            h->dom_aff[naff++] = (unsigned)n;
+        h->dom_run0[d] = nrun;
+        for (unsigned v = 0; v < dom->nr_vcpus; v++) {
+            if (!v || hv[v] != hv[v - 1]) {
+                h->run_hard[nrun] = hv[v];
+                h->run_len[nrun++] = 0;
+            }
+            h->run_len[nrun - 1]++;
+        }
+    }
+    h->dom_aff0[nd] = naff;
+    h->dom_run0[nd] = nrun;
+    /* The nodes of each distinct hard affinity's online cpus: counted,
+     * then listed and sorted. */
+    for (int pass = 0; pass < 2; pass++) {
+        nhn = 0;
+        for (unsigned id = 0; id < h->nr_hard; id++) {
+            const xlnuma_bitmap *b = h->hard_rep[id];
+            unsigned start = nhn;
+
+            h->hard_node0[id] = nhn;
+            xlnuma_bitmap_for_each(c, b) {
+                int node;
+
+                if ((unsigned)c >= h->nr_cpus)
+                    break;
+                node = h->cpus[c].node;
+                if (!h->cpus[c].online || node < 0 || seen[node])
+                    continue;
+                seen[node] = true;
+                if (pass)
+                    h->hard_node[nhn] = (unsigned)node;
+                nhn++;
+            }
+            xlnuma_bitmap_for_each(c, b) {
+                if ((unsigned)c >= h->nr_cpus)
+                    break;
+                if (h->cpus[c].node >= 0)
+                    seen[h->cpus[c].node] = false;
+            }
+            if (pass)
+                qsort(h->hard_node + start, nhn - start,
+                      sizeof(*h->hard_node), uint_cmp);
+        }
+        h->hard_node0[h->nr_hard] = nhn;
+        if (!pass) {
+            h->hard_node = malloc((nhn ? nhn : 1) * sizeof(*h->hard_node));
+            if (!h->hard_node)
+                goto out;
+        }
+    }
+    rc = 0;
+ out:
+    free(seen);
+    if (rc)
+        free_summaries(h);
+    return rc;
+}
+
 static int intern_hard(xlnuma_host *h)
 {
     unsigned total = 0, nslot = 16, *slot = NULL;
@@ -628,6 +756,41 @@ static int intern_hard(xlnuma_host *h)
     return rc;
 }
 
+/* The per-node lists of online pCPUs, from the cpus' nodes (counting
+ * sort: ascending cpu ids within each node). */
+static int finish_node_cpus(xlnuma_host *h)
+{
+    unsigned *c0, *list, total = 0;
+
+    c0 = calloc(h->nr_nodes + 1, sizeof(*c0));
+    if (!c0)
+        return XLNUMA_ERROR_NOMEM;
+    for (unsigned c = 0; c < h->nr_cpus; c++)
+        if (h->cpus[c].online && h->cpus[c].node >= 0) {
+            c0[h->cpus[c].node + 1]++;
+            total++;
+        }
+    list = malloc((total ? total : 1) * sizeof(*list));
+    if (!list) {
+        free(c0);
+        return XLNUMA_ERROR_NOMEM;
+    }
+    for (unsigned n = 0; n < h->nr_nodes; n++)
+        c0[n + 1] += c0[n];
+    for (unsigned c = 0; c < h->nr_cpus; c++)
+        if (h->cpus[c].online && h->cpus[c].node >= 0)
+            list[c0[h->cpus[c].node]++] = c;
+    /* c0[n] now ends node n: shift back to starts. */
+    for (unsigned n = h->nr_nodes; n > 0; n--)
+        c0[n] = c0[n - 1];
+    c0[0] = 0;
+    free(h->node_cpu0);
+    free(h->node_cpu);
+    h->node_cpu0 = c0;
+    h->node_cpu = list;
+    return 0;
+}
+
 int xlnuma_host_finish(xlnuma_ctx *ctx, xlnuma_host *h)
 {
     xlnuma_bitmap all;
@@ -686,6 +849,10 @@ int xlnuma_host_finish(xlnuma_ctx *ctx, xlnuma_host *h)
         rc = XLNUMA_ERROR_INCONSISTENT;
         goto out;
     }
+    rc = finish_node_cpus(h);
+    if (rc)
+        goto out;
+    h->nr_online = xlnuma_bitmap_count(&all);
     if (!h->nr_pools) {
         h->finished = false;
         rc = xlnuma_host_add_pool(ctx, h, 0, "Pool-0", NULL, &all);
@@ -715,6 +882,8 @@ int xlnuma_host_finish(xlnuma_ctx *ctx, xlnuma_host *h)
     if (rc)
         goto out;
     rc = intern_hard(h);
+    if (!rc)
+        rc = finish_summaries(h);
     if (rc)
         goto out;
     h->finished = true;
@@ -832,9 +1001,17 @@ int xlnuma_host_nodes_to_cpus(const xlnuma_host *h,
     xlnuma_bitmap_for_each(n, nodes) {
         if ((unsigned)n >= h->nr_nodes)
             break;
-        rc = xlnuma_bitmap_or(cpus_r, &h->nodes[n].cpus);
-        if (rc)
-            return rc;
+        if (!h->finished) {
+            rc = xlnuma_bitmap_or(cpus_r, &h->nodes[n].cpus);
+            if (rc)
+                return rc;
+            continue;
+        }
+        for (unsigned j = h->node_cpu0[n]; j < h->node_cpu0[n + 1]; j++) {
+            rc = xlnuma_bitmap_set(cpus_r, h->node_cpu[j]);
+            if (rc)
+                return rc;
+        }
     }
     return 0;
 }

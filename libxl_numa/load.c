@@ -33,7 +33,20 @@ static int touched_nodes(const xlnuma_host *h, const xlnuma_bitmap *map,
         return rc;
     xlnuma_bitmap_clear(touched);
     for (unsigned b = 0; b < (n + 7) / 8; b++) {
-        uint8_t byte = map->map[b] & allowed->map[b];
+        uint8_t byte;
+        uint64_t wa, wb;
+
+        /* Skip eight empty bytes at once: pinned maps are sparse. */
+        while (!(b % 8) && b + 8 <= (n + 7) / 8) {
+            memcpy(&wa, map->map + b, sizeof(wa));
+            memcpy(&wb, allowed->map + b, sizeof(wb));
+            if (wa & wb)
+                break;
+            b += 8;
+        }
+        if (b >= (n + 7) / 8)
+            break;
+        byte = map->map[b] & allowed->map[b];
 
         while (byte) {
             unsigned c = b * 8 + (unsigned)__builtin_ctz(byte);
@@ -51,12 +64,31 @@ static int touched_nodes(const xlnuma_host *h, const xlnuma_bitmap *map,
     return 0;
 }
 
+/* Is node n in the ascending list l[0..len)? */
+static bool in_list(const unsigned *l, unsigned len, unsigned n)
+{
+    unsigned lo = 0, hi = len;
+
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+
+        if (l[mid] == n)
+            return true;
+        if (l[mid] < n)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
 int xlnuma_node_load(xlnuma_ctx *ctx, const xlnuma_host *h,
                      const xlnuma_bitmap *suitable, unsigned *load_r)
 {
     unsigned np = h->nr_pools, nn = h->nr_nodes;
     xlnuma_bitmap *allowed = NULL, *touched = NULL;
     signed char *done = NULL;   /* per (map, pool): 0 todo, 1 done */
+    bool *whole = NULL;         /* per pool: allowed is every online cpu */
     int rc;
 
     if (!h->finished) {
@@ -67,9 +99,10 @@ int xlnuma_node_load(xlnuma_ctx *ctx, const xlnuma_host *h,
     if (!h->nr_hard)
         return 0;
     allowed = calloc(np, sizeof(*allowed));
+    whole = calloc(np, sizeof(*whole));
     touched = calloc((size_t)h->nr_hard * np, sizeof(*touched));
     done = calloc((size_t)h->nr_hard * np, 1);
-    if (!allowed || !touched || !done) {
+    if (!allowed || !whole || !touched || !done) {
         rc = XLNUMA_ERROR_NOMEM;
         goto out;
     }
@@ -77,34 +110,50 @@ int xlnuma_node_load(xlnuma_ctx *ctx, const xlnuma_host *h,
         rc = xlnuma_bitmap_and(&allowed[p], suitable, &h->pools[p].cpus);
         if (rc)
             goto out;
+        /* Then a hard affinity reaches exactly the nodes of its online
+         * cpus, listed by finish(). */
+        whole[p] = xlnuma_bitmap_count(&allowed[p]) == h->nr_online;
     }
     for (unsigned i = 0; i < h->nr_domains; i++) {
-        const xlnuma_domain *d = &h->domains[i];
-        bool all_nodes = xlnuma_bitmap_is_empty(&d->node_affinity);
-        unsigned p;
+        unsigned p = h->dom_pool[i];
+        const unsigned *aff = h->dom_aff + h->dom_aff0[i];
+        unsigned naff = h->dom_aff0[i + 1] - h->dom_aff0[i];
 
-        for (p = 0; p < np && h->pools[p].id != d->pool; p++)
-            ;
-        if (p == np)
+        if (p >= np)
             continue;           /* finish() rejects this; be safe */
-        for (unsigned v = 0; v < d->nr_vcpus; v++) {
-            size_t t = (size_t)h->vcpu_hard[h->dom_vcpu0[i] + v] * np + p;
+        for (unsigned r = h->dom_run0[i]; r < h->dom_run0[i + 1]; r++) {
+            unsigned id = h->run_hard[r], run = h->run_len[r];
+            size_t t = (size_t)id * np + p;
             const xlnuma_bitmap *tn = &touched[t];
 
+            if (whole[p]) {
+                const unsigned *l = h->hard_node + h->hard_node0[id];
+                unsigned len = h->hard_node0[id + 1] - h->hard_node0[id];
+
+                if (h->dom_aff_all[i]) {
+                    for (unsigned j = 0; j < len; j++)
+                        load_r[l[j]] += run;
+                } else {
+                    for (unsigned j = 0; j < naff; j++)
+                        if (in_list(l, len, aff[j]))
+                            load_r[aff[j]] += run;
+                }
+                continue;
+            }
             if (!done[t]) {
-                rc = touched_nodes(h, h->hard_rep[t / np], &allowed[p],
+                rc = touched_nodes(h, h->hard_rep[id], &allowed[p],
                                    &touched[t]);
                 if (rc)
                     goto out;
                 done[t] = 1;
             }
-            if (all_nodes) {
+            if (h->dom_aff_all[i]) {
                 xlnuma_bitmap_for_each(n, tn)
-                    load_r[n]++;
+                    load_r[n] += run;
             } else {
-                xlnuma_bitmap_for_each(n, &d->node_affinity)
-                    if (xlnuma_bitmap_test(tn, (unsigned)n))
-                        load_r[n]++;
+                for (unsigned j = 0; j < naff; j++)
+                    if (xlnuma_bitmap_test(tn, aff[j]))
+                        load_r[aff[j]] += run;
             }
         }
     }
@@ -118,6 +167,7 @@ int xlnuma_node_load(xlnuma_ctx *ctx, const xlnuma_host *h,
             xlnuma_bitmap_dispose(&allowed[p]);
     free(touched);
     free(allowed);
+    free(whole);
     free(done);
     return rc;
 }

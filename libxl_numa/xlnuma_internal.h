@@ -34,6 +34,10 @@ struct xlnuma_ctx {
     xentoollog_logger *lg;
     const xlnuma_policy *plugins[XLNUMA_MAX_POLICIES];
     unsigned nr_plugins;
+    /* Suitable nodes from which load-first searches use the Lagrangian
+     * multiplier and the reduction (placement.c); 0: the default (25).
+     * Tests set it to 2 (always) or UINT_MAX (never). */
+    unsigned reduce_from;
 };
 
 struct xlnuma_host {
@@ -61,7 +65,32 @@ struct xlnuma_host {
     const xlnuma_bitmap **hard_rep;
     unsigned *dom_vcpu0;        /* nr_domains */
     unsigned *vcpu_hard;        /* all vCPUs */
+    /* Online pCPUs by node, ascending (finish()): node n's are
+     * node_cpu[node_cpu0[n] .. node_cpu0[n + 1]).  Node maps are as wide
+     * as the host; these lists are as long as the node. */
+    unsigned *node_cpu0;        /* nr_nodes + 1 */
+    unsigned *node_cpu;         /* online cpus */
+    unsigned nr_online;
+    /* What counting runnable vCPUs reads, in a few flat arrays
+     * (finish()): per domain its pool's index (UINT_MAX: none), its node
+     * affinity as a list (dom_aff_all: empty, all nodes), its vCPUs as
+     * runs of equal hard affinity; per distinct hard affinity the nodes
+     * of its online cpus, ascending. */
+    unsigned *dom_pool;         /* nr_domains */
+    bool *dom_aff_all;          /* nr_domains */
+    unsigned *dom_aff0;         /* nr_domains + 1 */
+    unsigned *dom_aff;
+    unsigned *dom_run0;         /* nr_domains + 1 */
+    unsigned *run_hard, *run_len;
+    unsigned *hard_node0;       /* nr_hard + 1 */
+    unsigned *hard_node;
 };
+
+static inline unsigned xlnuma__node_nr_cpus(const xlnuma_host *h,
+                                            unsigned n)
+{
+    return h->node_cpu0[n + 1] - h->node_cpu0[n];
+}
 
 /* log.c */
 void xlnuma__log(xlnuma_ctx *ctx, xentoollog_level lvl, int errnoval,
