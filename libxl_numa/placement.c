@@ -123,6 +123,18 @@ typedef struct {
      * lambda comes from the root's linear relaxation.  0: unused. */
     double lambda;
 
+    /* The reduction (load first, big hosts; see reduce()): nodes proved
+     * to be in every set that can win form the base, which the walk
+     * never visits but counts in its sums from the start; nodes proved
+     * to be in none are dropped.  nbase 0: no reduction. */
+    unsigned nbase;
+    xlnuma_bitmap base;
+    uint64_t base_free, base_usable, base_above, base_load;
+    unsigned base_cpus, base_cores, base_maxd;
+    uint64_t base_dist;
+    uint64_t *b_distb;          /* m: distances to and from the base */
+    unsigned *b_maxdb;          /* m: the largest of them */
+
     /* Two phases (additive keys): phase 1 walks the nodes in the
      * policy's own order to find the optimal value fast; phase 2 walks
      * the id order to find the first set, in libxl's order, that has it
@@ -185,13 +197,6 @@ static unsigned long long binom(unsigned n, unsigned r)
         v = t / i;
     }
     return v;
-}
-
-static int u64_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
 }
 
 typedef struct {
@@ -728,7 +733,7 @@ static int fill_nodes(search *s, xlnuma_candidate *c, unsigned n)
         if (rc)
             return rc;
     }
-    return 0;
+    return s->nbase ? xlnuma_bitmap_or(&c->nodes, &s->base) : 0;
 }
 
 static unsigned cur_cap(const search *s)
@@ -763,6 +768,11 @@ static void add_node(search *s, unsigned depth, unsigned i)
     if (s->need_dist) {
         unsigned md = s->maxd[depth];
 
+        if (s->b_distb) {
+            s->cur_dist += s->b_distb[s->sidx[i]];
+            if (s->b_maxdb[s->sidx[i]] > md)
+                md = s->b_maxdb[s->sidx[i]];
+        }
         for (unsigned j = 0; j < depth; j++) {
             unsigned a = s->pick[j], d1 = dist(s, a, i), d2 = dist(s, i, a);
 
@@ -787,12 +797,15 @@ static void remove_node(search *s, unsigned depth, unsigned i)
     cover_remove(&s->vmask, s->sidx[i]);
     if (s->use_dom)
         s->picked[i / 64] &= ~(UINT64_C(1) << (i % 64));
-    if (s->need_dist)
+    if (s->need_dist) {
+        if (s->b_distb)
+            s->cur_dist -= s->b_distb[s->sidx[i]];
         for (unsigned j = 0; j < depth; j++) {
             unsigned a = s->pick[j];
 
             s->cur_dist -= dist(s, a, i) + dist(s, i, a);
         }
+    }
 }
 
 /* Some i < j not in the prefix is at least as good as j. */
@@ -809,19 +822,43 @@ static bool dominated(const search *s, unsigned j)
 /* Distance figures of a finished candidate, from its node map. */
 static void candidate_distances(const xlnuma_host *h, xlnuma_candidate *c)
 {
+    unsigned n = 0, nr = xlnuma_bitmap_count(&c->nodes);
+    unsigned *v = malloc((nr ? nr : 1) * sizeof(*v));
+
     c->distance = 0;
     c->max_distance = 0;
-    xlnuma_bitmap_for_each(a, &c->nodes)
-        xlnuma_bitmap_for_each(b, &c->nodes) {
-            unsigned d;
+    if (!v) {
+        /* Slower, without the list. */
+        xlnuma_bitmap_for_each(a, &c->nodes)
+            xlnuma_bitmap_for_each(b, &c->nodes)
+                if (a != b) {
+                    unsigned d = h->nodes[a].distance[b];
 
-            if (a == b)
-                continue;
-            d = h->nodes[a].distance[b];
-            c->distance += d;
-            if (d > c->max_distance)
-                c->max_distance = d;
+                    c->distance += d;
+                    if (d > c->max_distance)
+                        c->max_distance = d;
+                }
+        return;
+    }
+    xlnuma_bitmap_for_each(a, &c->nodes)
+        v[n++] = (unsigned)a;
+    for (unsigned i = 0; i < n; i++) {
+        const unsigned *row = h->nodes[v[i]].distance;
+        uint64_t sum = 0;
+        unsigned mx = 0;
+
+        for (unsigned j = 0; j < n; j++) {
+            unsigned d = row[v[j]];
+
+            sum += d;
+            if (j != i && d > mx)
+                mx = d;
         }
+        c->distance += sum - row[v[i]];
+        if (mx > c->max_distance)
+            c->max_distance = mx;
+    }
+    free(v);
 }
 
 static void evaluate_leaf(search *s)
@@ -843,9 +880,9 @@ static void evaluate_leaf(search *s)
         }                                                               \
     } while (0)
 
-    c->nr_nodes = s->k;
+    c->nr_nodes = s->k + s->nbase;
     c->nr_cpus = cap;
-    c->nr_cores = s->cores.total;
+    c->nr_cores = s->cores.total + s->base_cores;
     c->load = cur_load(s);
     c->free_kib = s->cur_free;
     c->free_above_dma_kib = s->cur_above;
@@ -864,7 +901,7 @@ static void evaluate_leaf(search *s)
                 : short_kib ? XLNUMA_VERDICT_SHORT_MEMORY
                             : XLNUMA_VERDICT_SHORT_CPUS;
             FILL();
-            rc = trace_add(s, c, v, short_kib, short_cpus, s->k, 1);
+            rc = trace_add(s, c, v, short_kib, short_cpus, s->k + s->nbase, 1);
         }
         goto done;
     }
@@ -872,7 +909,7 @@ static void evaluate_leaf(search *s)
     if (s->p->filter || s->p->compare)
         FILL();
     if (s->p->filter && !s->p->filter(c, s->p->priv)) {
-        rc = trace_add(s, c, XLNUMA_VERDICT_FILTERED, 0, 0, s->k, 1);
+        rc = trace_add(s, c, XLNUMA_VERDICT_FILTERED, 0, 0, s->k + s->nbase, 1);
         goto done;
     }
     if (s->ties_win) {
@@ -886,7 +923,7 @@ static void evaluate_leaf(search *s)
             if (rc)
                 goto fail;
             s->found_first = true;
-            rc = trace_add(s, c, XLNUMA_VERDICT_CHOSEN, 0, 0, s->k, 1);
+            rc = trace_add(s, c, XLNUMA_VERDICT_CHOSEN, 0, 0, s->k + s->nbase, 1);
         } else {
             if (!s->have_runner ||
                 xlnuma__candidate_compare(s->p, c, &s->runner) < 0) {
@@ -898,7 +935,7 @@ static void evaluate_leaf(search *s)
             }
             if (req->explain) {
                 FILL();
-                rc = trace_add(s, c, XLNUMA_VERDICT_LOST, 0, 0, s->k, 1);
+                rc = trace_add(s, c, XLNUMA_VERDICT_LOST, 0, 0, s->k + s->nbase, 1);
             }
         }
         goto done;
@@ -924,7 +961,7 @@ static void evaluate_leaf(search *s)
         if (req->explain && !s->quiet &&
             s->res->nr_trace < XLNUMA_TRACE_LIMIT)
             s->best_trace = (long)s->res->nr_trace;
-        rc = trace_add(s, c, XLNUMA_VERDICT_CHOSEN, 0, 0, s->k, 1);
+        rc = trace_add(s, c, XLNUMA_VERDICT_CHOSEN, 0, 0, s->k + s->nbase, 1);
     } else {
         if (!s->have_runner ||
             xlnuma__candidate_compare(s->p, c, &s->runner) < 0) {
@@ -936,7 +973,7 @@ static void evaluate_leaf(search *s)
         }
         if (req->explain) {
             FILL();
-            rc = trace_add(s, c, XLNUMA_VERDICT_LOST, 0, 0, s->k, 1);
+            rc = trace_add(s, c, XLNUMA_VERDICT_LOST, 0, 0, s->k + s->nbase, 1);
         }
     }
 #undef FILL
@@ -1001,12 +1038,12 @@ static xlnuma_verdict group_cut(search *s, const suffix_bounds *sb,
             break;
         case XLNUMA_KEY_DISTANCE_LESS:
             b = s->cur_dist + (uint64_t)s->dmin *
-                (2ull * j * r + (uint64_t)r * (r ? r - 1 : 0));
+                (2ull * (j + s->nbase) * r + (uint64_t)r * (r ? r - 1 : 0));
             c = b > s->best.distance ? 1 : b < s->best.distance ? -1 : 0;
             break;
         case XLNUMA_KEY_MAXDIST_LESS:
             b = s->maxd[j];
-            if (j + r >= 2 && s->dmin > b)
+            if (j + s->nbase + r >= 2 && s->dmin > b)
                 b = s->dmin;
             c = b > s->best.max_distance ? 1
                 : b < s->best.max_distance ? -1 : 0;
@@ -1039,13 +1076,37 @@ static void record_cut(search *s, unsigned j, xlnuma_verdict v,
         s->rc = rc;
         return;
     }
-    c->nr_nodes = s->k;
+    c->nr_nodes = s->k + s->nbase;
     c->free_kib = s->cur_free;
     c->load = cur_load(s);
     c->nr_cpus = cur_cap(s);
     c->distance = s->need_dist ? s->cur_dist : 0;
-    rc = trace_add(s, c, XLNUMA_VERDICT_PRUNED, sk, sc, j, g);
+    rc = trace_add(s, c, XLNUMA_VERDICT_PRUNED, sk, sc, j + s->nbase, g);
     (void)v;
+    if (rc)
+        s->rc = rc;
+}
+
+/* A whole size cut before the walk (no set of k nodes can hold the
+ * need), recorded as the walk's root cut would be. */
+static void record_size_cut(search *s, unsigned k, uint64_t sk,
+                            unsigned sc)
+{
+    xlnuma_candidate *c = &s->scratch;
+    unsigned long long g = binom(s->res->nr_suitable_nodes, k);
+    int rc;
+
+    s->res->nr_pruned = s->res->nr_pruned + g < g ? ULLONG_MAX
+                                                 : s->res->nr_pruned + g;
+    if (!s->req->explain || s->quiet)
+        return;
+    xlnuma_bitmap_clear(&c->nodes);
+    c->nr_nodes = k;
+    c->free_kib = 0;
+    c->load = 0;
+    c->nr_cpus = 0;
+    c->distance = 0;
+    rc = trace_add(s, c, XLNUMA_VERDICT_PRUNED, sk, sc, 0, g);
     if (rc)
         s->rc = rc;
 }
@@ -1110,6 +1171,9 @@ static void search_dispose(search *s)
     free(s->unavail);
     free(s->forced);
     free(s->maxd);
+    free(s->b_distb);
+    free(s->b_maxdb);
+    xlnuma_bitmap_dispose(&s->base);
     bounds_dispose(&s->pol);
     bounds_dispose(&s->id);
     free(s->pick);
@@ -1370,9 +1434,13 @@ static int prepare_phase(search *s, const unsigned *perm)
                 if (i != j && dist(s, i, j) < s->dmin)
                     s->dmin = dist(s, i, j);
     }
-    s->cur_free = s->cur_usable = s->cur_above = s->cur_load = 0;
-    s->cur_dist = 0;
-    s->cur_cpus = 0;
+    s->cur_free = s->base_free;
+    s->cur_usable = s->base_usable;
+    s->cur_above = s->base_above;
+    s->cur_load = s->base_load;
+    s->cur_dist = s->base_dist;
+    s->cur_cpus = s->base_cpus;
+    s->maxd[0] = s->base_maxd;
     s->found_first = false;
     return 0;
 }
@@ -1430,9 +1498,9 @@ static bool full_set_matches(search *s)
 
     if (s->cur_usable < s->req->need_kib || cur_cap(s) < s->req->vcpus)
         return false;
-    c->nr_nodes = s->k;
+    c->nr_nodes = s->k + s->nbase;
     c->nr_cpus = cur_cap(s);
-    c->nr_cores = s->cores.total;
+    c->nr_cores = s->cores.total + s->base_cores;
     c->load = cur_load(s);
     c->free_kib = s->cur_free;
     c->free_above_dma_kib = s->cur_above;
@@ -1550,25 +1618,31 @@ static int first_in_order(search *s)
     return rc;
 }
 
-/* The k smallest of w[0..m) moved to the front (Hoare selection). */
-static void select_smallest(double *w, unsigned m, unsigned k)
+/* A node's weight for selections: the k smallest w are moved to the
+ * front (Hoare selection, expected O(m)); i is the suitable index. */
+typedef struct {
+    double w;
+    unsigned i;
+} wnode;
+
+static void select_smallest(wnode *a, unsigned m, unsigned k)
 {
     unsigned lo = 0, hi = m;
 
     while (hi - lo > 1 && k > lo && k < hi) {
-        double pivot = w[lo + (hi - lo) / 2];
+        double pivot = a[lo + (hi - lo) / 2].w;
         unsigned i = lo, j = hi - 1;
 
         while (i <= j) {
-            while (w[i] < pivot)
+            while (a[i].w < pivot)
                 i++;
-            while (w[j] > pivot)
+            while (a[j].w > pivot)
                 j--;
             if (i <= j) {
-                double t = w[i];
+                wnode t = a[i];
 
-                w[i] = w[j];
-                w[j] = t;
+                a[i] = a[j];
+                a[j] = t;
                 i++;
                 if (j == 0)
                     break;
@@ -1584,27 +1658,46 @@ static void select_smallest(double *w, unsigned m, unsigned k)
     }
 }
 
-static double root_g(const search *s, unsigned k, double l, double *w)
+/* The k nodes with the smallest load_i - l * usable_i to the front. */
+static void select_by_lambda(const search *s, unsigned k, double l,
+                             wnode *a)
+{
+    for (unsigned i = 0; i < s->m; i++) {
+        a[i].w = (double)s->b_load[i] - l * (double)s->b_usable[i];
+        a[i].i = i;
+    }
+    select_smallest(a, s->m, k);
+}
+
+/* g(l), and whether the k nodes that give it lack memory (then g grows
+ * with l: its slope is need - their usable memory). */
+static double root_g(const search *s, unsigned k, double l, wnode *a,
+                     bool *short_r)
 {
     double g = l * (double)s->req->need_kib;
+    uint64_t mem = 0;
 
-    for (unsigned i = 0; i < s->m; i++)
-        w[i] = (double)s->b_load[i] - l * (double)s->b_usable[i];
-    select_smallest(w, s->m, k);
-    for (unsigned i = 0; i < k; i++)
-        g += w[i];
+    select_by_lambda(s, k, l, a);
+    for (unsigned i = 0; i < k; i++) {
+        g += a[i].w;
+        mem = sat_add(mem, s->b_usable[a[i].i]);
+    }
+    *short_r = mem < s->req->need_kib;
     return g;
 }
 
 /* The multiplier of the root's linear relaxation -- min load subject to
  * usable >= need over k of the nodes -- maximises the concave
  *   g(l) = l * need + (sum of the k smallest load_i - l * usable_i).
- * Found by golden-section search over log l.  Any l >= 0 gives a valid
- * bound; this one gives a strong one. */
+ * Found by bisection over log l on the sign of g's slope.  Any l >= 0
+ * gives a valid bound; this one gives a strong one.  l is load per KiB;
+ * 0 when memory does not bind (the k least loaded nodes hold it). */
 static int root_lambda(search *s, unsigned k, double *lambda_r)
 {
-    double *w = NULL, a, b, best_l = 0, best_g;
+    wnode *w = NULL;
+    double a, b, best_l = 0, best_g;
     uint64_t umax = 1, lmax = 0;
+    bool lacks;
 
     *lambda_r = 0;
     for (unsigned i = 0; i < s->m; i++) {
@@ -1618,82 +1711,620 @@ static int root_lambda(search *s, unsigned k, double *lambda_r)
     w = malloc(s->m * sizeof(*w));
     if (!w)
         return XLNUMA_ERROR_NOMEM;
-    best_g = root_g(s, k, 0, w);
+    best_g = root_g(s, k, 0, w, &lacks);
     a = log(1e-6 / (double)umax);
     b = log((double)lmax);
-    for (int it = 0; it < 48; it++) {
-        double x1 = b - (b - a) * 0.6180339887498949;
-        double x2 = a + (b - a) * 0.6180339887498949;
-        double g1 = root_g(s, k, exp(x1), w), g2 = root_g(s, k, exp(x2), w);
+    /* 18 halvings narrow log l (a range of about 35) to 1.3e-4: l
+     * within that fraction of the optimum, g within a small fraction of
+     * a runnable vCPU of its maximum on the hosts of bench/. */
+    for (int it = 0; lacks && it < 18; it++) {
+        double mid = (a + b) / 2, g;
+        bool sh;
 
-        if (g1 > best_g) {
-            best_g = g1;
-            best_l = exp(x1);
+        g = root_g(s, k, exp(mid), w, &sh);
+        if (g > best_g) {
+            best_g = g;
+            best_l = exp(mid);
         }
-        if (g2 > best_g) {
-            best_g = g2;
-            best_l = exp(x2);
-        }
-        if (g1 < g2)
-            a = x1;
+        if (sh)
+            a = mid;
         else
-            b = x2;
+            b = mid;
     }
     *lambda_r = best_l;
     free(w);
     return 0;
 }
 
-/* The first size, from min_nodes, at which some set could be feasible. */
-static unsigned first_possible_k(const search *s, unsigned min_nodes,
-                                 unsigned max_nodes)
+/* ---- the reduction ----
+ *
+ * Load first, k fixed (the first size with a feasible set).  For any
+ * l >= 0 and any feasible S of k nodes, with w_i = load_i - l usable_i,
+ * K the k nodes of smallest w and mu the largest w in K:
+ *   load(S) = sum_S w + l usable(S) >= sum_S w + l need
+ *           = LB + sum_{S\K} (w_i - mu) + sum_{K\S} (mu - w_i),
+ *   LB = sum_K w + l need,
+ * every term of both sums being >= 0.  A feasible set U found by a
+ * heuristic gives UB = load(U) >= the optimal load.  So every set whose
+ * load is at most UB -- every set that can win, and every set equal to
+ * the winner on the first key -- holds each node of K with
+ * mu - w_i > UB - LB and no node outside K with w_i - mu > UB - LB.
+ * Those nodes are fixed: the search runs over the others.  The walk's
+ * order, its phases and libxl's tie-break are unchanged: all sets
+ * compared contain the base, and the first of them in libxl's order
+ * is the first in the order of what they add to it.
+ *
+ * l is made the binary fraction p / 2^48 and w is computed in 128-bit
+ * integers, so the test is exact: rounding cannot fix a node wrongly. */
+static unsigned count_cores(const xlnuma_host *h, const xlnuma_bitmap *S,
+                            const xlnuma_bitmap *nodes);
+
+#if defined(__SIZEOF_INT128__)
+typedef __int128 i128;
+#define RED_SHIFT 48
+
+typedef struct {
+    i128 w;
+    unsigned i;
+} inode;
+
+/* The k smallest w to the front, exactly (as select_smallest). */
+static void select_smallest_exact(inode *a, unsigned m, unsigned k)
 {
-    for (unsigned k = min_nodes; k <= max_nodes; k++)
-        if (sb_query(&s->id.usable, 0, k) >= s->req->need_kib &&
-            sb_query(&s->id.cap, 0, k) >= s->req->vcpus)
-            return k;
-    return 0;
+    unsigned lo = 0, hi = m;
+
+    while (hi - lo > 1 && k > lo && k < hi) {
+        i128 pivot = a[lo + (hi - lo) / 2].w;
+        unsigned i = lo, j = hi - 1;
+
+        while (i <= j) {
+            while (a[i].w < pivot)
+                i++;
+            while (a[j].w > pivot)
+                j--;
+            if (i <= j) {
+                inode t = a[i];
+
+                a[i] = a[j];
+                a[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j + 1;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
 }
 
-/* Distinct (socket, core) among the suitable pCPUs of the nodes (a pCPU
- * whose core is unknown is a core of its own). */
+/* The first k of a (a selection) as a set: feasible?  Its load. */
+static bool set_feasible(const search *s, const wnode *a, unsigned k,
+                         uint64_t *load_r)
+{
+    uint64_t mem = 0, cap = 0, load = 0;
+
+    for (unsigned j = 0; j < k; j++) {
+        unsigned i = a[j].i;
+
+        mem = sat_add(mem, s->b_usable[i]);
+        cap += s->b_cap[i];
+        load += s->b_load[i];
+    }
+    *load_r = load;
+    return mem >= s->req->need_kib && cap >= s->req->vcpus;
+}
+
+static void mark_set(const search *s, const wnode *a, unsigned k,
+                     bool *in)
+{
+    memset(in, 0, s->m * sizeof(*in));
+    for (unsigned j = 0; j < k; j++)
+        in[a[j].i] = true;
+}
+
+/* A feasible set of k nodes with a small load, into in[]: the k smallest
+ * load - l' usable for the smallest l' >= l that gives one (the
+ * relaxation's solution, nudged toward memory).  Its load, or
+ * UINT64_MAX: none found. */
+static uint64_t reduce_upper(const search *s, unsigned k, double l,
+                             wnode *a, bool *in)
+{
+    uint64_t ub = UINT64_MAX, load;
+    double lo = l, hi = l;
+    int it;
+
+    select_by_lambda(s, k, l, a);
+    if (set_feasible(s, a, k, &load)) {
+        mark_set(s, a, k, in);
+        return load;
+    }
+    for (it = 0; it < 64; it++) {
+        hi = hi * 4 + 1e-12;
+        select_by_lambda(s, k, hi, a);
+        if (set_feasible(s, a, k, &load)) {
+            ub = load;
+            mark_set(s, a, k, in);
+            break;
+        }
+        lo = hi;
+    }
+    if (ub == UINT64_MAX)
+        return ub;
+    /* A few halvings: the swaps below do the fine work. */
+    for (it = 0; it < 6; it++) {
+        double mid = sqrt(lo * hi);
+
+        if (!(mid > lo && mid < hi))
+            break;
+        select_by_lambda(s, k, mid, a);
+        if (set_feasible(s, a, k, &load)) {
+            hi = mid;
+            if (load < ub) {
+                ub = load;
+                mark_set(s, a, k, in);
+            }
+        } else {
+            lo = mid;
+        }
+    }
+    return ub;
+}
+
+/* Improve the set in[] by single swaps among the undecided nodes (keep)
+ * while one lowers the load and stays feasible; the new load. */
+static uint64_t reduce_swaps(const search *s, const bool *keep, bool *in,
+                             uint64_t load)
+{
+    uint64_t mem = 0, cap = 0;
+    unsigned *a = NULL, *b = NULL, na = 0, nb = 0;
+
+    a = malloc(s->m * sizeof(*a));
+    b = malloc(s->m * sizeof(*b));
+    if (!a || !b)
+        goto out;               /* only a heuristic */
+    for (unsigned i = 0; i < s->m; i++) {
+        if (in[i]) {
+            mem = sat_add(mem, s->b_usable[i]);
+            cap += s->b_cap[i];
+        }
+        if (keep[i]) {
+            if (in[i])
+                a[na++] = i;
+            else
+                b[nb++] = i;
+        }
+    }
+    for (;;) {
+        uint64_t best = 0;
+        unsigned bi = 0, bj = 0;
+
+        for (unsigned x = 0; x < na; x++) {
+            unsigned i = a[x];
+
+            for (unsigned y = 0; y < nb; y++) {
+                unsigned j = b[y];
+
+                if (s->b_load[j] >= s->b_load[i] ||
+                    s->b_load[i] - s->b_load[j] <= best ||
+                    mem - s->b_usable[i] + s->b_usable[j] <
+                        s->req->need_kib ||
+                    cap - s->b_cap[i] + s->b_cap[j] < s->req->vcpus)
+                    continue;
+                best = s->b_load[i] - s->b_load[j];
+                bi = x;
+                bj = y;
+            }
+        }
+        if (!best)
+            break;
+        {
+            unsigned i = a[bi], j = b[bj];
+
+            mem = mem - s->b_usable[i] + s->b_usable[j];
+            cap = cap - s->b_cap[i] + s->b_cap[j];
+            load -= best;
+            in[i] = false;
+            in[j] = true;
+            a[bi] = j;
+            b[bj] = i;
+        }
+    }
+ out:
+    free(a);
+    free(b);
+    return load;
+}
+
+/* Keep only the suitable indices with keep[i] (ascending ids stay
+ * ascending); the covers are rebuilt over them. */
+static int compact(search *s, const bool *keep, const xlnuma_bitmap *S)
+{
+    const xlnuma_host *h = s->h;
+    xlnuma_bitmap S2;
+    int *idx_of = NULL;
+    unsigned j = 0, old_m = s->m;
+    int rc;
+
+    xlnuma_bitmap_init(&S2);
+    idx_of = malloc(h->nr_nodes * sizeof(*idx_of));
+    if (!idx_of)
+        return XLNUMA_ERROR_NOMEM;
+    for (unsigned n = 0; n < h->nr_nodes; n++)
+        idx_of[n] = -1;
+    for (unsigned i = 0; i < old_m; i++) {
+        if (!keep[i])
+            continue;
+        s->b_node[j] = s->b_node[i];
+        s->b_free[j] = s->b_free[i];
+        s->b_usable[j] = s->b_usable[i];
+        s->b_above[j] = s->b_above[i];
+        s->b_cap[j] = s->b_cap[i];
+        s->b_threads[j] = s->b_threads[i];
+        s->b_load[j] = s->b_load[i];
+        if (s->b_distb) {
+            s->b_distb[j] = s->b_distb[i];
+            s->b_maxdb[j] = s->b_maxdb[i];
+        }
+        idx_of[s->b_node[j]] = (int)j;
+        j++;
+    }
+    cover_dispose(&s->cores, old_m);
+    cover_dispose(&s->vmask, old_m);
+    s->m = j;
+    if (s->track_cores) {
+        /* The cores of the kept nodes' suitable pCPUs. */
+        rc = xlnuma_bitmap_resize(&S2, h->nr_cpus);
+        for (unsigned i = 0; !rc && i < s->m; i++)
+            xlnuma_bitmap_for_each(c, &h->nodes[s->b_node[i]].cpus)
+                if (xlnuma_bitmap_test(S, (unsigned)c))
+                    rc = xlnuma_bitmap_set(&S2, (unsigned)c);
+        if (!rc)
+            rc = build_cores(s, &S2, idx_of);
+    } else {
+        rc = cover_build(&s->cores, s->m, NULL, NULL, 0);
+    }
+    if (!rc)
+        rc = build_vmask(s, idx_of);
+    xlnuma_bitmap_dispose(&S2);
+    free(idx_of);
+    return rc;
+}
+
+/* Try the reduction for size k with multiplier l (load per KiB).  On
+ * success the suitable arrays hold only the undecided nodes and the base
+ * is set; *done tells.  Any failure to find a feasible set leaves the
+ * search as it was. */
+static int reduce(search *s, unsigned k, double l, const xlnuma_bitmap *S,
+                  bool *done)
+{
+    const xlnuma_host *h = s->h;
+    unsigned m = s->m, nin = 0, nout = 0;
+    wnode *a = NULL;
+    inode *w = NULL;
+    bool *keep = NULL, *in = NULL;
+    uint64_t ub;
+    int64_t p;
+    i128 lb = 0, gap, mu;
+    int rc = 0;
+
+    *done = false;
+    if (!(l >= 0) || k < 2 || k >= m || l * 0x1p48 >= 0x1p46)
+        return 0;
+    p = (int64_t)llround(l * 0x1p48);
+    a = malloc(m * sizeof(*a));
+    w = malloc(m * sizeof(*w));
+    keep = malloc(m * sizeof(*keep));
+    in = malloc(m * sizeof(*in));
+    if (!a || !w || !keep || !in) {
+        rc = XLNUMA_ERROR_NOMEM;
+        goto out;
+    }
+    ub = reduce_upper(s, k, l, a, in);
+    if (ub == UINT64_MAX)
+        goto out;
+    for (unsigned i = 0; i < m; i++) {
+        w[i].w = ((i128)s->b_load[i] << RED_SHIFT) -
+                 (i128)p * (i128)s->b_usable[i];
+        w[i].i = i;
+    }
+    select_smallest_exact(w, m, k);
+    mu = w[0].w;
+    for (unsigned j = 0; j < k; j++) {
+        lb += w[j].w;
+        if (w[j].w > mu)
+            mu = w[j].w;
+    }
+    lb += (i128)p * (i128)s->req->need_kib;
+    gap = ((i128)ub << RED_SHIFT) - lb;
+    if (gap < 0) {
+        /* The heuristic set beats the bound: impossible. */
+        xlnuma_ctx *ctx = s->ctx;
+
+        LOG(ERROR, "internal error: reduction bound above a feasible "
+            "load (%" PRIu64 ")", ub);
+        goto out;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        nin = nout = 0;
+        for (unsigned j = 0; j < m; j++) {
+            bool fin = j < k && mu - w[j].w > gap;
+            bool fout = j >= k && w[j].w - mu > gap;
+
+            keep[w[j].i] = !fin && !fout;
+            nin += fin;
+            nout += fout;
+        }
+        if (pass)
+            break;
+        /* A better set narrows the gap: swaps among the undecided. */
+        {
+            uint64_t ub2 = reduce_swaps(s, keep, in, ub);
+
+            if (ub2 == ub)
+                break;
+            ub = ub2;
+            gap = ((i128)ub << RED_SHIFT) - lb;
+            if (gap < 0)
+                break;          /* cannot be: the bound holds for U */
+        }
+    }
+    /* The node of K whose w is mu is never fixed (gap >= 0): at least
+     * one node is left to walk. */
+    if (!nin && !nout)
+        goto out;
+
+    xlnuma_bitmap_clear(&s->base);
+    s->nbase = 0;
+    s->base_free = s->base_usable = s->base_above = s->base_load = 0;
+    s->base_cpus = 0;
+    for (unsigned j = 0; j < k; j++) {
+        unsigned i = w[j].i;
+
+        if (keep[i])
+            continue;
+        rc = xlnuma_bitmap_set(&s->base, s->b_node[i]);
+        if (rc)
+            goto out;
+        s->nbase++;
+        s->base_free += s->b_free[i];
+        s->base_usable = sat_add(s->base_usable, s->b_usable[i]);
+        s->base_above += s->b_above[i];
+        s->base_load += s->b_load[i];
+        s->base_cpus += s->b_threads[i];
+    }
+    if (s->track_cores)
+        s->base_cores = count_cores(h, S, &s->base);
+    s->base_dist = 0;
+    s->base_maxd = 0;
+    if (s->need_dist) {
+        s->b_distb = calloc(m, sizeof(*s->b_distb));
+        s->b_maxdb = calloc(m, sizeof(*s->b_maxdb));
+        if (!s->b_distb || !s->b_maxdb) {
+            rc = XLNUMA_ERROR_NOMEM;
+            goto out;
+        }
+        xlnuma_bitmap_for_each(b, &s->base) {
+            const unsigned *row = h->nodes[b].distance;
+
+            for (unsigned i = 0; i < m; i++) {
+                unsigned n = s->b_node[i], d1 = row[n],
+                         d2 = h->nodes[n].distance[b];
+
+                if (!keep[i])
+                    continue;
+                s->b_distb[i] += d1 + d2;
+                if (d1 > s->b_maxdb[i])
+                    s->b_maxdb[i] = d1;
+                if (d2 > s->b_maxdb[i])
+                    s->b_maxdb[i] = d2;
+            }
+            xlnuma_bitmap_for_each(c, &s->base)
+                if (c != b) {
+                    s->base_dist += row[c];
+                    if (row[c] > s->base_maxd)
+                        s->base_maxd = row[c];
+                }
+        }
+    }
+    rc = compact(s, keep, S);
+    if (rc)
+        goto out;
+    s->res->nr_fixed_in = nin;
+    s->res->nr_fixed_out = nout;
+    s->res->reduce_bound = lb <= 0 ? 0 :
+        (uint64_t)((lb + ((i128)1 << RED_SHIFT) - 1) >> RED_SHIFT);
+    *done = true;
+ out:
+    free(a);
+    free(w);
+    free(keep);
+    free(in);
+    return rc;
+}
+#else
+static int reduce(search *s, unsigned k, double l, const xlnuma_bitmap *S,
+                  bool *done)
+{
+    (void)s, (void)k, (void)l, (void)S;
+    *done = false;
+    return 0;
+}
+#endif
+
+/* The first size, from min_nodes, at which some set could be feasible. */
+static int u64_desc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x > y ? -1 : x < y;
+}
+
+/* The fewest of v[0..m) whose sum reaches need (m + 1: all do not), by
+ * selection, in expected O(m); v is reordered.  Values below 2^52, m
+ * below 2^12: sums do not wrap. */
+static unsigned fewest_reaching(uint64_t *v, unsigned m, uint64_t need)
+{
+    unsigned lo = 0, hi = m, taken = 0;
+
+    if (!need)
+        return 0;
+    while (lo < hi) {
+        uint64_t pivot = v[lo + (hi - lo) / 2], sum_gt = 0;
+        unsigned gt = lo, eq, i;
+
+        /* [lo, gt): > pivot, [gt, eq): == pivot, [eq, hi): < pivot */
+        for (i = lo; i < hi; i++)
+            if (v[i] > pivot) {
+                uint64_t t = v[i];
+
+                v[i] = v[gt];
+                v[gt++] = t;
+            }
+        eq = gt;
+        for (i = gt; i < hi; i++)
+            if (v[i] == pivot) {
+                uint64_t t = v[i];
+
+                v[i] = v[eq];
+                v[eq++] = t;
+            }
+        for (i = lo; i < gt; i++)
+            sum_gt += v[i];
+        if (gt > lo && sum_gt >= need) {
+            hi = gt;            /* reached within the larger ones */
+            continue;
+        }
+        need -= sum_gt;
+        taken += gt - lo;
+        if (pivot && pivot * (eq - gt) >= need)
+            return taken + (unsigned)((need + pivot - 1) / pivot);
+        need -= pivot * (eq - gt);
+        taken += eq - gt;
+        lo = eq;
+    }
+    return m + 1;
+}
+
+/* Load first on a big host, at k0, the first size that can hold the
+ * need: the multiplier (s->lambda) and the reduction.  When nodes are
+ * decided, smaller sizes are cut whole here (as the walk's root would
+ * cut them) and the walk runs at k0 alone. */
+static int reduce_root(search *s, const xlnuma_bitmap *S,
+                       unsigned min_nodes, unsigned max_nodes,
+                       unsigned *k_first, unsigned *k_last)
+{
+    const xlnuma_request *req = s->req;
+    uint64_t *mem = malloc((s->m + 1) * sizeof(*mem));
+    uint64_t *cap = malloc((s->m + 1) * sizeof(*cap));
+    unsigned k0, km, kc;
+    bool done = false;
+    double l = 0;
+    int rc = 0;
+
+    if (!mem || !cap) {
+        rc = XLNUMA_ERROR_NOMEM;
+        goto out;
+    }
+    memcpy(mem, s->b_usable, s->m * sizeof(*mem));
+    memcpy(cap, s->b_cap, s->m * sizeof(*cap));
+    km = fewest_reaching(mem, s->m, req->need_kib);
+    kc = fewest_reaching(cap, s->m, req->vcpus);
+    k0 = min_nodes;
+    if (km > k0)
+        k0 = km;
+    if (kc > k0)
+        k0 = kc;
+    if (k0 > max_nodes)
+        goto out;               /* no size can: the walk says so */
+    rc = root_lambda(s, k0, &l);
+    if (!rc)
+        rc = reduce(s, k0, l, S, &done);
+    if (rc || !done)
+        goto out;
+    if (req->explain) {
+        /* The shortfalls, from the best k nodes of each figure. */
+        memcpy(mem + 1, s->b_usable, s->m * sizeof(*mem));
+        memcpy(cap + 1, s->b_cap, s->m * sizeof(*cap));
+        qsort(mem + 1, s->m, sizeof(*mem), u64_desc);
+        qsort(cap + 1, s->m, sizeof(*cap), u64_desc);
+        mem[0] = cap[0] = 0;
+        for (unsigned i = 1; i <= s->m; i++) {
+            mem[i] = sat_add(mem[i], mem[i - 1]);
+            cap[i] += cap[i - 1];
+        }
+    }
+    for (unsigned k = min_nodes; k < k0 && !s->rc; k++) {
+        uint64_t sk = 0;
+        unsigned sc = 0;
+
+        if (req->explain && mem[k] < req->need_kib)
+            sk = req->need_kib - mem[k];
+        if (req->explain && cap[k] < req->vcpus)
+            sc = (unsigned)(req->vcpus - cap[k]);
+        record_size_cut(s, k, sk, sc);
+    }
+    rc = s->rc;
+    *k_first = *k_last = k0;
+ out:
+    if (!rc && l > 0)
+        s->lambda = 1.0 / l;
+    free(mem);
+    free(cap);
+    return rc;
+}
+
 static unsigned count_cores(const xlnuma_host *h, const xlnuma_bitmap *S,
                             const xlnuma_bitmap *nodes)
 {
-    unsigned n = 0, cap = 0, count = 0;
-    uint64_t *keys = NULL;
+    unsigned cap = 0, count = 0, nslot = 2;
+    uint64_t *slot = NULL;      /* key + 1; 0 empty */
 
     xlnuma_bitmap_for_each(nd, nodes)
-        cap += xlnuma_bitmap_count(&h->nodes[nd].cpus);
-    keys = malloc((cap ? cap : 1) * sizeof(*keys));
-    if (!keys)
+        cap += xlnuma__node_nr_cpus(h, (unsigned)nd);
+    while (nslot < 2 * cap)
+        nslot *= 2;
+    slot = calloc(nslot, sizeof(*slot));
+    if (!slot)
         return 0;
     xlnuma_bitmap_for_each(nd, nodes)
-        xlnuma_bitmap_for_each(c, &h->nodes[nd].cpus) {
+        for (unsigned j = h->node_cpu0[nd]; j < h->node_cpu0[nd + 1]; j++) {
+            unsigned c = h->node_cpu[j];
             const xlnuma_cpu *cp = &h->cpus[c];
+            uint64_t key;
+            unsigned pos;
 
-            if (!xlnuma_bitmap_test(S, (unsigned)c))
+            if (!xlnuma_bitmap_test(S, c))
                 continue;
-            if (cp->core < 0)
-                keys[n++] = (UINT64_C(1) << 63) | (unsigned)c;
-            else
-                keys[n++] = ((uint64_t)(uint32_t)cp->socket << 32) |
-                            (uint32_t)cp->core;
+            if (cp->core < 0) {
+                count++;        /* a core of its own */
+                continue;
+            }
+            key = (((uint64_t)(uint32_t)cp->socket << 32) |
+                   (uint32_t)cp->core) + 1;
+            pos = (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 33) &
+                  (nslot - 1);
+            while (slot[pos] && slot[pos] != key)
+                pos = (pos + 1) & (nslot - 1);
+            if (!slot[pos]) {
+                slot[pos] = key;
+                count++;
+            }
         }
-    qsort(keys, n, sizeof(*keys), u64_cmp);
-    for (unsigned i = 0; i < n; i++)
-        if (!i || keys[i] != keys[i - 1])
-            count++;
-    free(keys);
+    free(slot);
     return count;
 }
 
 static unsigned auto_min_nodes(const xlnuma_host *h, unsigned vcpus)
 {
-    unsigned c0 = xlnuma_bitmap_count(&h->nodes[0].cpus);
+    unsigned c0 = xlnuma__node_nr_cpus(h, 0);
 
     for (unsigned n = 1; n < h->nr_nodes; n++)
-        if (xlnuma_bitmap_count(&h->nodes[n].cpus) != c0)
+        if (xlnuma__node_nr_cpus(h, n) != c0)
             return 1;
     if (!c0)
         return 1;
@@ -1708,7 +2339,7 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
     xlnuma_bitmap S;
     int *idx_of = NULL;
     unsigned *identity = NULL, *policy_order = NULL;
-    unsigned pool_id, min_nodes, max_nodes;
+    unsigned pool_id, min_nodes, max_nodes, k_first, k_last, reduce_from;
     bool additive, unique;
     uint64_t *saved_dom, *saved_picked, *saved_unavail;
     int rc;
@@ -1720,6 +2351,7 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
     xlnuma_candidate_init(&s.phase1_best);
     s.best_trace = -1;
     xlnuma_bitmap_init(&S);
+    xlnuma_bitmap_init(&s.base);
     xlnuma_result_dispose(res);
     res->exact = true;
 
@@ -1803,10 +2435,12 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
     }
     for (unsigned n = 0; n < h->nr_nodes; n++) {
         idx_of[n] = -1;
-        if (xlnuma_bitmap_intersects(&h->nodes[n].cpus, &S)) {
-            idx_of[n] = (int)s.m;
-            s.b_node[s.m++] = n;
-        }
+        for (unsigned j = h->node_cpu0[n]; j < h->node_cpu0[n + 1]; j++)
+            if (xlnuma_bitmap_test(&S, h->node_cpu[j])) {
+                idx_of[n] = (int)s.m;
+                s.b_node[s.m++] = n;
+                break;
+            }
     }
     s.b_free = calloc(s.m, sizeof(*s.b_free));
     s.b_usable = calloc(s.m, sizeof(*s.b_usable));
@@ -1839,8 +2473,9 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
         s.b_free[i] = nd->memfree_kib;
         s.b_usable[i] = node_usable(req, nd);
         s.b_above[i] = nd->memfree_kib - nd->dmafree_kib;
-        xlnuma_bitmap_for_each(c, &nd->cpus)
-            if (xlnuma_bitmap_test(&S, (unsigned)c))
+        for (unsigned j = h->node_cpu0[s.b_node[i]];
+             j < h->node_cpu0[s.b_node[i] + 1]; j++)
+            if (xlnuma_bitmap_test(&S, h->node_cpu[j]))
                 s.b_threads[i]++;
         s.b_cap[i] = req->smt_cores ? s.cores.nr_by_node[i]
                                     : s.b_threads[i];
@@ -1906,22 +2541,18 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
         identity[i] = i;
     s.max_steps = req->max_steps ? req->max_steps : XLNUMA_DEFAULT_STEPS;
 
-    /* Load first: the combined load/memory bound of the root. */
+    /* Load first: the multiplier of the root's relaxation, for the
+     * combined load/memory bound and the reduction.  Small searches
+     * finish before either would pay off. */
     s.lambda = 0;
-    /* Small searches finish before the multiplier would pay off. */
-    if (additive && s.p->keys[0] == XLNUMA_KEY_LOAD_LESS && s.m > 24) {
-        unsigned k0;
-
-        rc = bounds_build(&s.id, s.b_usable, s.b_cap, s.b_free, s.b_load,
-                          s.m, 0);
+    k_first = min_nodes;
+    k_last = max_nodes;
+    reduce_from = ctx && ctx->reduce_from ? ctx->reduce_from : 25;
+    if (additive && s.p->keys[0] == XLNUMA_KEY_LOAD_LESS &&
+        s.m >= reduce_from) {
+        rc = reduce_root(&s, &S, min_nodes, max_nodes, &k_first, &k_last);
         if (rc)
             goto out;
-        k0 = first_possible_k(&s, min_nodes, max_nodes);
-        if (k0) {
-            rc = root_lambda(&s, k0, &s.lambda);
-            if (rc)
-                goto out;
-        }
     }
     if (additive) {
         policy_order = policy_permutation(&s);
@@ -1933,9 +2564,9 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
     rc = prepare_phase(&s, additive ? policy_order : identity);
     if (rc)
         goto out;
-    for (unsigned k = min_nodes;
-         k <= max_nodes && !s.have_best && !s.out_of_steps; k++) {
-        s.k = k;
+    for (unsigned k = k_first;
+         k <= k_last && !s.have_best && !s.out_of_steps; k++) {
+        s.k = k - s.nbase;
         if (additive) {
             /* Phase 1: the optimal value, walking the policy's order. */
             s.quiet = true;
@@ -2026,6 +2657,8 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
         LOG(WARN, "placement search stopped after %llu steps: the answer "
             "is the best found, not proven optimal", s.max_steps);
 
+    /* The runner-up is part of the explanation only. */
+    s.have_runner = s.have_runner && req->explain;
     if (s.have_best) {
         res->outcome = XLNUMA_PLACED;
         candidate_distances(h, &s.best);

@@ -490,6 +490,12 @@ typedef struct {
     xlnuma_explained *trace;
     unsigned nr_trace;
     bool trace_truncated;       /* more than the trace limit (100000) */
+    /* Load-first searches on big hosts: nodes proved to be in every set
+     * that can win (fixed in) or in none (fixed out) before the search,
+     * by the relaxation's bound: no feasible set has a load below
+     * reduce_bound.  0, 0: no reduction. */
+    unsigned nr_fixed_in, nr_fixed_out;
+    uint64_t reduce_bound;
 } xlnuma_result;
 
 void xlnuma_result_init(xlnuma_result *r);

@@ -14,6 +14,12 @@
  * Reproduce host N alone:
  *   XLNUMA_DIFF_SEED=S XLNUMA_DIFF_FIRST=N XLNUMA_DIFF_HOSTS=1 \
  *       tests/check_differential
+ * Two more passes check the reduction of load-first searches
+ * (placement.c, reduce()), which the engine uses from 25 suitable nodes
+ * on: the same hosts with it forced at every size, xen43 against the
+ * reference; and hosts of 25 to 40 nodes, xen43 with the reduction
+ * against the plain search (no reference is fast enough there).
+ *
  * XLNUMA_DIFF_DUMPS=K dumps the first K mismatches of each batch of
  * 250 hosts (default 3); XLNUMA_DIFF_LOG=1 sends the library's log to
  * stderr; XLNUMA_DIFF_JSON=DIR saves each dumped host there as a JSON
@@ -27,12 +33,15 @@
 
 #include "reference.h"
 #include "testutil.h"
+#include "xlnuma_internal.h"    /* ctx->reduce_from */
 
 #define DEFAULT_SEED UINT64_C(0x5eed0f1a7c0ffee5)
 #define DEFAULT_HOSTS 10000u
 #define BATCH 250u
 #define COVERAGE_HOSTS 1500u
 #define MAX_NODES_BIG 24u
+#define MAX_NODES_GEN 40u       /* the reduction pass's hosts */
+#define REDUCE_HOSTS 400u
 /* The reference may look at this many sets per call on hosts of more
  * than 12 suitable nodes; beyond it the request is scaled down. */
 #define REF_BUDGET 20000ull
@@ -46,6 +55,9 @@ static xentoollog_logger_stdiostream *dlog;
 static unsigned first_host, nr_hosts = DEFAULT_HOSTS;
 static unsigned long long max_dumps = MAX_DUMPS;
 static const char *json_dir;    /* XLNUMA_DIFF_JSON: save hosts there */
+/* Set by a test case (check forks one process per test). */
+static unsigned gen_max_nodes = MAX_NODES_BIG;
+static bool xen43_only;
 
 /* ---- the generator ---- */
 
@@ -138,14 +150,14 @@ static xlnuma_host *gen_host(struct rng *r, xlnuma_ctx *ctx)
     struct cpu_entry *e;
     bool uniform, shared_sockets, collide, big;
     uint64_t eq_size = 0, eq_free = 0;
-    unsigned dist[MAX_NODES_BIG][MAX_NODES_BIG];
+    unsigned dist[MAX_NODES_GEN][MAX_NODES_GEN];
 
     if (roll < 3)
         nn = 1;
     else if (roll < 88)
         nn = 2 + (unsigned)below(r, 11);
     else
-        nn = 13 + (unsigned)below(r, MAX_NODES_BIG - 12);
+        nn = 13 + (unsigned)below(r, gen_max_nodes - 12);
     big = nn > 12;
     if (nn >= 3 && chance(r, 5))
         gap = 1 + (unsigned)below(r, nn - 2);
@@ -592,6 +604,7 @@ struct stats {
     unsigned long long outcome[XLNUMA_NOFIT_FILTER + 1];
     unsigned long long inval, big_hosts, huge32, huge42, exact, smt_diff;
     unsigned long long sets, inexact;
+    unsigned long long reductions;  /* placements with nodes fixed */
 };
 
 static void dump_engine(FILE *f, int rc, const xlnuma_result *res)
@@ -750,7 +763,10 @@ static void run_host(xlnuma_ctx *ctx, unsigned host, bool with_engine,
     if (xlnuma_host_nr_nodes(h) > 16)
         st->big_hosts++;
     gen_plugins(&r, xlnuma_host_nr_nodes(h) > 12);
-    if (with_engine) {
+    if (xen43_only) {
+        pols[nr_pols++] = with_engine ? xlnuma_policy_find(ctx, "xen43")
+                                      : ref_builtin_policy("xen43");
+    } else if (with_engine) {
         builtins = xlnuma_policy_builtins();
         for (unsigned i = 0; builtins[i] && nr_pols < 14; i++)
             pols[nr_pols++] = builtins[i];
@@ -762,8 +778,10 @@ static void run_host(xlnuma_ctx *ctx, unsigned host, bool with_engine,
         for (size_t i = 0; i < ARRAY_SIZE(names); i++)
             pols[nr_pols++] = ref_builtin_policy(names[i]);
     }
-    pols[nr_pols++] = &pol_cmp;
-    pols[nr_pols++] = &pol_filter;
+    if (!xen43_only) {
+        pols[nr_pols++] = &pol_cmp;
+        pols[nr_pols++] = &pol_filter;
+    }
     refs = calloc(nr_pols, sizeof(*refs));
     ck_assert_ptr_nonnull(refs);
     for (unsigned p = 0; p < nr_pols; p++)
@@ -809,6 +827,8 @@ static void run_host(xlnuma_ctx *ctx, unsigned host, bool with_engine,
         req.policy = pols[p];
         xlnuma_result_init(&res);
         rc = xlnuma_place(ctx, h, &req, &res);
+        if (!rc && res.nr_fixed_in + res.nr_fixed_out)
+            st->reductions++;
         if (req.max_steps && !rc && !res.exact) {
             st->inexact++;
             bad = budget_differs(h, &req, &res, &refs[p], what,
@@ -911,6 +931,127 @@ START_TEST(test_differential)
 }
 END_TEST
 
+/* The same hosts, xen43 only, with the reduction at every size. */
+START_TEST(test_differential_reduced)
+{
+    unsigned from = first_host + (unsigned)_i * BATCH;
+    unsigned to = from + BATCH;
+    struct stats st;
+    char what[112];
+
+    memset(&st, 0, sizeof(st));
+    dctx->reduce_from = 2;
+    xen43_only = true;
+    if (to > first_host + nr_hosts)
+        to = first_host + nr_hosts;
+    for (unsigned host = from; host < to; host++)
+        run_host(dctx, host, true, &st);
+    snprintf(what, sizeof(what), "reduced xen43, seed 0x%016" PRIx64
+             " hosts %u-%u", seed, from, to - 1);
+    print_stats(what, &st);
+    printf("%s: %llu placements with nodes fixed by the reduction\n", what,
+           st.reductions);
+    ck_assert_msg(st.mismatches == 0, "%s: %llu of %llu placements differ "
+                  "from the reference (details in the log)", what,
+                  st.mismatches, st.placements);
+    /* The pass must exercise the reduction, not only run beside it. */
+    if (to - from == BATCH)
+        ck_assert_uint_ge(st.reductions, 10);
+}
+END_TEST
+
+/* Hosts of 25 to 40 nodes: xen43 with the reduction against the plain
+ * search (neither multiplier nor reduction), which must finish. */
+START_TEST(test_reduce_vs_plain)
+{
+    unsigned compared = 0, reduced = 0, skipped = 0, bad = 0;
+    xlnuma_ctx *plain;
+
+    ck_assert_int_eq(xlnuma_ctx_alloc(&plain, NULL), 0);
+    plain->reduce_from = UINT32_MAX;
+    dctx->reduce_from = 0;      /* the default */
+    gen_max_nodes = MAX_NODES_GEN;
+    for (unsigned host = first_host; compared + skipped < REDUCE_HOSTS &&
+         host < first_host + 200 * REDUCE_HOSTS; host++) {
+        struct rng r;
+        xlnuma_host *h;
+        xlnuma_request req;
+        xlnuma_result a, b;
+        int rca, rcb;
+
+        rng_for_host(&r, host, 7);
+        h = gen_host(&r, dctx);
+        if (xlnuma_host_nr_nodes(h) < 25) {
+            xlnuma_host_free(h);
+            continue;
+        }
+        memset(&req, 0, sizeof(req));
+        xlnuma_request_init(&req);
+        gen_request(&r, h, &req);
+        if (chance(&r, 70)) {
+            /* Mostly a memory need that binds: a share of all free
+             * memory, in Pool-0, threads as pCPUs. */
+            uint64_t total = 0;
+
+            for (unsigned n = 0; n < xlnuma_host_nr_nodes(h); n++)
+                total += xlnuma_host_node(h, n)->memfree_kib;
+            req.need_kib = total / 100 * (10 + below(&r, 61));
+            req.vcpus = 1 + (unsigned)below(&r, 8);
+            req.pool = -1;
+            req.smt_cores = false;
+            req.min_nodes = req.max_nodes = 0;
+            xlnuma_bitmap_clear(&req.cpus);
+        }
+        req.policy = xlnuma_policy_find(dctx, "xen43");
+        req.max_steps = 20000000;
+        xlnuma_result_init(&a);
+        xlnuma_result_init(&b);
+        rca = xlnuma_place(plain, h, &req, &a);
+        rcb = xlnuma_place(dctx, h, &req, &b);
+        if (!rca && !a.exact) {
+            skipped++;
+        } else {
+            compared++;
+            reduced += b.nr_fixed_in + b.nr_fixed_out > 0;
+            if (rca != rcb || (!rca && (a.outcome != b.outcome ||
+                !b.exact || a.best.load != b.best.load ||
+                a.best.free_kib != b.best.free_kib ||
+                !xlnuma_bitmap_equal(&a.best.nodes, &b.best.nodes)))) {
+                char *x = xlnuma_bitmap_format(&a.best.nodes);
+                char *y = xlnuma_bitmap_format(&b.best.nodes);
+
+                printf("MISMATCH reduce host=%u: plain rc %d %s [%s] load "
+                       "%u free %" PRIu64 "; reduced rc %d %s [%s] load %u "
+                       "free %" PRIu64 " exact %d (fixed %u in, %u out)\n",
+                       host, rca, xlnuma_outcome_name(a.outcome),
+                       x ? x : "?", a.best.load, a.best.free_kib, rcb,
+                       xlnuma_outcome_name(b.outcome), y ? y : "?",
+                       b.best.load, b.best.free_kib, b.exact,
+                       b.nr_fixed_in, b.nr_fixed_out);
+                free(x);
+                free(y);
+                bad++;
+            }
+        }
+        xlnuma_result_dispose(&a);
+        xlnuma_result_dispose(&b);
+        req.policy = NULL;
+        xlnuma_request_dispose(&req);
+        xlnuma_host_free(h);
+    }
+    printf("reduction vs plain search, 25-40 nodes: %u compared, %u with "
+           "nodes fixed, %u skipped (plain search over budget), %u "
+           "mismatches\n", compared, reduced, skipped, bad);
+    fflush(stdout);
+    xlnuma_ctx_free(plain);
+    ck_assert_uint_eq(bad, 0);
+    if (nr_hosts >= DEFAULT_HOSTS) {
+        ck_assert_uint_ge(compared, REDUCE_HOSTS * 9 / 10);
+        ck_assert_uint_ge(reduced, REDUCE_HOSTS / 10);
+    }
+}
+END_TEST
+
 /* The generator reaches every corner the differential test claims to
  * cover (the reference alone, so this holds without the engine). */
 START_TEST(test_coverage)
@@ -985,6 +1126,13 @@ int main(void)
     tcase_add_checked_fixture(tc, diff_setup, diff_teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_differential, 0, (int)batches);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("reduction");
+    tcase_add_checked_fixture(tc, diff_setup, diff_teardown);
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_differential_reduced, 0, (int)batches);
+    tcase_add_test(tc, test_reduce_vs_plain);
     suite_add_tcase(s, tc);
     return xlnuma_test_run(s);
 }

@@ -188,6 +188,12 @@ int print_decision_json(FILE *f, const xlnuma_host *h, const decision *d)
         key_int(g, "evaluated", (long long)res->nr_evaluated);
         key_int(g, "pruned", (long long)res->nr_pruned);
         key_int(g, "steps", (long long)res->nr_steps);
+        if (res->nr_fixed_in || res->nr_fixed_out) {
+            /* The reduction: nodes decided before the search. */
+            key_int(g, "fixed_in", res->nr_fixed_in);
+            key_int(g, "fixed_out", res->nr_fixed_out);
+            key_int(g, "load_bound", (long long)res->reduce_bound);
+        }
     }
     if (d->overcommit) {
         /* The over-commit guard: what the guest would take from each

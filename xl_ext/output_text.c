@@ -261,6 +261,15 @@ static void print_explain(FILE *f, const decision *d)
     fprintf(f, "candidates: sets of %u to %u of the %u suitable nodes; %llu "
             "evaluated, %llu pruned\n", res->min_nodes, res->max_nodes,
             res->nr_suitable_nodes, res->nr_evaluated, res->nr_pruned);
+    if (res->nr_fixed_in || res->nr_fixed_out)
+        fprintf(f, "reduced:    %u nodes are in every set that can win and "
+                "%u in none (bound: no\n            set of %u nodes has "
+                "fewer than %llu runnable vCPUs); the search\n"
+                "            covered the other %u, and the sets below "
+                "include the %u\n", res->nr_fixed_in, res->nr_fixed_out,
+                res->best.nr_nodes, (unsigned long long)res->reduce_bound,
+                res->nr_suitable_nodes - res->nr_fixed_in -
+                res->nr_fixed_out, res->nr_fixed_in);
     if (!res->nr_trace)
         return;
     fprintf(f, "  %-16s %6s %10s %5s %8s  %s\n", "nodes",
@@ -273,7 +282,9 @@ static void print_explain(FILE *f, const decision *d)
         if (e->verdict == XLNUMA_VERDICT_PRUNED) {
             char *pfx = s;
 
-            if (asprintf(&s, "%s,...", pfx ? pfx : "?") < 0)
+            /* A whole size has an empty prefix. */
+            if (asprintf(&s, "%s%s...", pfx ? pfx : "?",
+                         pfx && *pfx ? "," : "") < 0)
                 s = NULL;
             free(pfx);
             fprintf(f, "  %-16s %6s %10s %5s %8s  ", s ? s : "?", "", "",
