@@ -12,6 +12,7 @@
  * engine alone up to 1024 nodes with its peak memory.  Figures, never
  * assertions: docs/performance.md explains how to read them.
  */
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -326,7 +327,8 @@ int main(int argc, char **argv)
     static const unsigned sizes[] = { 8, 16, 24, 64, 256, 1024 };
     unsigned long long max_combos = 20000000ULL;
     bool json = false, quick = false;
-    unsigned only = 0;
+    unsigned only = 0, save_nodes = 0;
+    const char *save_path = NULL;
     xlnuma_ctx *ctx;
     double engine16 = 0, engine1024 = 0, ratio16 = 0;
     bool all_equal = true;
@@ -341,15 +343,37 @@ int main(int argc, char **argv)
             only = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--max-baseline-combos") && i + 1 < argc)
             max_combos = strtoull(argv[++i], NULL, 10);
-        else {
+        else if (!strcmp(argv[i], "--save-host") && i + 2 < argc) {
+            save_nodes = (unsigned)strtoul(argv[++i], NULL, 10);
+            save_path = argv[++i];
+        } else {
             fprintf(stderr, "usage: bench [--json] [--quick] [--nodes N] "
-                    "[--max-baseline-combos N]\n");
+                    "[--max-baseline-combos N] [--save-host N FILE]\n");
             return 2;
         }
     }
     rc = xlnuma_ctx_alloc(&ctx, NULL);
     if (rc)
         die("ctx", rc);
+    if (save_path) {
+        /* The generated host of N nodes as a JSON state, and its
+         * worst-case need, for tests and examples. */
+        bench_host b;
+
+        if (save_nodes < 2 || save_nodes > 4096) {
+            fprintf(stderr, "bench: --save-host wants 2 to 4096 nodes\n");
+            return 2;
+        }
+        gen_host(ctx, save_nodes, &b);
+        rc = xlnuma_host_save(ctx, b.h, save_path);
+        if (rc)
+            die("save", rc);
+        printf("%s: %u nodes; worst-case need %" PRIu64 " KiB, 8 vCPUs\n",
+               save_path, save_nodes, worst_need(&b));
+        free_host(&b);
+        xlnuma_ctx_free(ctx);
+        return 0;
+    }
     if (!json) {
         printf("worst-case guest: about half of the host's free memory, "
                "8 vCPUs; policy xen43\n");
