@@ -231,34 +231,95 @@ static unsigned *make_order(const uint64_t *val, unsigned m, bool desc)
 
 /* ---- suffix sums ---- */
 
-static void sbd_dispose(suffix_best_d *sb)
-{
-    free(sb->n);
-    free(sb->root);
-    memset(sb, 0, sizeof(*sb));
-}
-
-static unsigned sbd_insert(suffix_best_d *sb, unsigned prev, unsigned lo,
-                           unsigned hi, unsigned pos, double v)
-{
-    unsigned id = sb->nr++;
-
-    sb->n[id] = sb->n[prev];
-    sb->n[id].cnt++;
-    sb->n[id].sum += v;
-    if (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2, c;
-
-        if (pos <= mid) {
-            c = sbd_insert(sb, sb->n[prev].l, lo, mid, pos, v);
-            sb->n[id].l = c;
-        } else {
-            c = sbd_insert(sb, sb->n[prev].r, mid + 1, hi, pos, v);
-            sb->n[id].r = c;
-        }
+/* One body for both kinds of suffix tree: dispose, insert, build from
+ * the values and their order (best first, chosen by the caller), and
+ * query the sum of the r best values among positions [start, m).  For
+ * uint64 values: at most 2^50 each and m at most 4096, so sums fit. */
+#define DEFINE_SUFFIX_BEST(P, T, V)                                     \
+    static void P##_dispose(T *sb)                                      \
+    {                                                                   \
+        free(sb->n);                                                    \
+        free(sb->root);                                                 \
+        memset(sb, 0, sizeof(*sb));                                     \
+    }                                                                   \
+                                                                        \
+    static unsigned P##_insert(T *sb, unsigned prev, unsigned lo,       \
+                               unsigned hi, unsigned pos, V v)          \
+    {                                                                   \
+        unsigned id = sb->nr++;                                         \
+                                                                        \
+        sb->n[id] = sb->n[prev];                                        \
+        sb->n[id].cnt++;                                                \
+        sb->n[id].sum += v;                                             \
+        if (lo < hi) {                                                  \
+            unsigned mid = lo + (hi - lo) / 2, c;                       \
+                                                                        \
+            if (pos <= mid) {                                           \
+                c = P##_insert(sb, sb->n[prev].l, lo, mid, pos, v);     \
+                sb->n[id].l = c;                                        \
+            } else {                                                    \
+                c = P##_insert(sb, sb->n[prev].r, mid + 1, hi, pos, v); \
+                sb->n[id].r = c;                                        \
+            }                                                           \
+        }                                                               \
+        return id;                                                      \
+    }                                                                   \
+                                                                        \
+    static int P##_build_ranked(T *sb, const V *val, unsigned m,        \
+                                const unsigned *ord)                    \
+    {                                                                   \
+        unsigned depth = 1, *rank = NULL;                               \
+                                                                        \
+        P##_dispose(sb);                                                \
+        while ((1u << (depth - 1)) < m)                                 \
+            depth++;                                                    \
+        sb->m = m;                                                      \
+        sb->n = calloc((size_t)m * (depth + 1) + 1, sizeof(*sb->n));    \
+        sb->root = calloc(m + 1, sizeof(*sb->root));                    \
+        rank = malloc((m ? m : 1) * sizeof(*rank));                     \
+        if (!sb->n || !sb->root || !rank || !ord) {                     \
+            free(rank);                                                 \
+            return XLNUMA_ERROR_NOMEM;                                  \
+        }                                                               \
+        for (unsigned i = 0; i < m; i++)                                \
+            rank[ord[i]] = i;                                           \
+        sb->nr = 1;             /* node 0: the empty tree */            \
+        sb->root[m] = 0;                                                \
+        for (unsigned i = m; i-- > 0;)                                  \
+            sb->root[i] = P##_insert(sb, sb->root[i + 1], 0, m - 1,     \
+                                     rank[i], val[i]);                  \
+        free(rank);                                                     \
+        return 0;                                                       \
+    }                                                                   \
+                                                                        \
+    static V P##_query(const T *sb, unsigned start, unsigned r)         \
+    {                                                                   \
+        unsigned node, lo = 0, hi = sb->m - 1;                          \
+        V acc = 0;                                                      \
+                                                                        \
+        if (!r || start >= sb->m)                                       \
+            return 0;                                                   \
+        node = sb->root[start];                                         \
+        if (sb->n[node].cnt <= r)                                       \
+            return sb->n[node].sum;                                     \
+        while (lo < hi) {                                               \
+            unsigned mid = lo + (hi - lo) / 2, l = sb->n[node].l;       \
+                                                                        \
+            if (sb->n[l].cnt >= r) {                                    \
+                node = l;                                               \
+                hi = mid;                                               \
+            } else {                                                    \
+                acc += sb->n[l].sum;                                    \
+                r -= sb->n[l].cnt;                                      \
+                node = sb->n[node].r;                                   \
+                lo = mid + 1;                                           \
+            }                                                           \
+        }                                                               \
+        return acc + sb->n[node].sum;                                   \
     }
-    return id;
-}
+
+DEFINE_SUFFIX_BEST(sbd, suffix_best_d, double)
+DEFINE_SUFFIX_BEST(sb, suffix_best, uint64_t)
 
 static int dbl_desc_cmp(const void *a, const void *b, void *arg)
 {
@@ -273,152 +334,27 @@ static int dbl_desc_cmp(const void *a, const void *b, void *arg)
 /* Largest-first over val. */
 static int sbd_build(suffix_best_d *sb, const double *val, unsigned m)
 {
-    unsigned depth = 1, *ord = NULL, *rank = NULL;
+    unsigned *ord = malloc((m ? m : 1) * sizeof(*ord));
     int rc;
 
-    sbd_dispose(sb);
-    while ((1u << (depth - 1)) < m)
-        depth++;
-    sb->m = m;
-    sb->n = calloc((size_t)m * (depth + 1) + 1, sizeof(*sb->n));
-    sb->root = calloc(m + 1, sizeof(*sb->root));
-    ord = malloc((m ? m : 1) * sizeof(*ord));
-    rank = malloc((m ? m : 1) * sizeof(*rank));
-    if (!sb->n || !sb->root || !ord || !rank) {
-        rc = XLNUMA_ERROR_NOMEM;
-        goto out;
+    if (ord) {
+        for (unsigned i = 0; i < m; i++)
+            ord[i] = i;
+        qsort_r(ord, m, sizeof(*ord), dbl_desc_cmp, (void *)val);
     }
-    for (unsigned i = 0; i < m; i++)
-        ord[i] = i;
-    qsort_r(ord, m, sizeof(*ord), dbl_desc_cmp, (void *)val);
-    for (unsigned i = 0; i < m; i++)
-        rank[ord[i]] = i;
-    sb->nr = 1;
-    sb->root[m] = 0;
-    for (unsigned i = m; i-- > 0;)
-        sb->root[i] = sbd_insert(sb, sb->root[i + 1], 0, m - 1, rank[i],
-                                 val[i]);
-    rc = 0;
- out:
+    rc = sbd_build_ranked(sb, val, m, ord);
     free(ord);
-    free(rank);
     return rc;
 }
 
-static double sbd_query(const suffix_best_d *sb, unsigned start, unsigned r)
-{
-    unsigned node, lo = 0, hi = sb->m - 1;
-    double acc = 0;
-
-    if (!r || start >= sb->m)
-        return 0;
-    node = sb->root[start];
-    if (sb->n[node].cnt <= r)
-        return sb->n[node].sum;
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2, l = sb->n[node].l;
-
-        if (sb->n[l].cnt >= r) {
-            node = l;
-            hi = mid;
-        } else {
-            acc += sb->n[l].sum;
-            r -= sb->n[l].cnt;
-            node = sb->n[node].r;
-            lo = mid + 1;
-        }
-    }
-    return acc + sb->n[node].sum;
-}
-
-
-
-static void sb_dispose(suffix_best *sb)
-{
-    free(sb->n);
-    free(sb->root);
-    memset(sb, 0, sizeof(*sb));
-}
-
-static unsigned sb_insert(suffix_best *sb, unsigned prev, unsigned lo,
-                          unsigned hi, unsigned pos, uint64_t v)
-{
-    unsigned id = sb->nr++;
-
-    sb->n[id] = sb->n[prev];
-    sb->n[id].cnt++;
-    sb->n[id].sum += v;
-    if (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2, c;
-
-        if (pos <= mid) {
-            c = sb_insert(sb, sb->n[prev].l, lo, mid, pos, v);
-            sb->n[id].l = c;
-        } else {
-            c = sb_insert(sb, sb->n[prev].r, mid + 1, hi, pos, v);
-            sb->n[id].r = c;
-        }
-    }
-    return id;
-}
-
-/* Values are at most 2^50 each and m at most 4096: sums fit. */
 static int sb_build(suffix_best *sb, const uint64_t *val, unsigned m,
                     bool desc)
 {
-    unsigned depth = 1, *ord = NULL, *rank = NULL;
-    int rc;
+    unsigned *ord = make_order(val, m, desc);
+    int rc = sb_build_ranked(sb, val, m, ord);
 
-    while ((1u << (depth - 1)) < m)
-        depth++;
-    sb->m = m;
-    sb->n = calloc((size_t)m * (depth + 1) + 1, sizeof(*sb->n));
-    sb->root = calloc(m + 1, sizeof(*sb->root));
-    ord = make_order(val, m, desc);
-    rank = malloc((m ? m : 1) * sizeof(*rank));
-    if (!sb->n || !sb->root || !ord || !rank) {
-        rc = XLNUMA_ERROR_NOMEM;
-        goto out;
-    }
-    for (unsigned i = 0; i < m; i++)
-        rank[ord[i]] = i;
-    sb->nr = 1;                 /* node 0: the empty tree */
-    sb->root[m] = 0;
-    for (unsigned i = m; i-- > 0;)
-        sb->root[i] = sb_insert(sb, sb->root[i + 1], 0, m - 1, rank[i],
-                                val[i]);
-    rc = 0;
- out:
     free(ord);
-    free(rank);
     return rc;
-}
-
-/* Sum of the r best values among the nodes [start, m). */
-static uint64_t sb_query(const suffix_best *sb, unsigned start, unsigned r)
-{
-    unsigned node, lo = 0, hi = sb->m - 1;
-    uint64_t acc = 0;
-
-    if (!r || start >= sb->m)
-        return 0;
-    node = sb->root[start];
-    if (sb->n[node].cnt <= r)
-        return sb->n[node].sum;
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2, l = sb->n[node].l;
-
-        if (sb->n[l].cnt >= r) {
-            node = l;
-            hi = mid;
-        } else {
-            acc += sb->n[l].sum;
-            r -= sb->n[l].cnt;
-            node = sb->n[node].r;
-            lo = mid + 1;
-        }
-    }
-    return acc + sb->n[node].sum;
 }
 
 static void bounds_dispose(suffix_bounds *b)
@@ -1618,45 +1554,51 @@ static int first_in_order(search *s)
     return rc;
 }
 
-/* A node's weight for selections: the k smallest w are moved to the
- * front (Hoare selection, expected O(m)); i is the suitable index. */
+/* Selections: the k elements of a[0..m) with the smallest .w moved to
+ * the front (Hoare selection, expected O(m)).  One body for each type of
+ * weight: doubles for the multiplier's search, exact integers for the
+ * reduction. */
+#define DEFINE_SELECT(name, elem, key)                                  \
+    static void name(elem *a, unsigned m, unsigned k)                   \
+    {                                                                   \
+        unsigned lo = 0, hi = m;                                        \
+                                                                        \
+        while (hi - lo > 1 && k > lo && k < hi) {                       \
+            key pivot = a[lo + (hi - lo) / 2].w;                        \
+            unsigned i = lo, j = hi - 1;                                \
+                                                                        \
+            while (i <= j) {                                            \
+                while (a[i].w < pivot)                                  \
+                    i++;                                                \
+                while (a[j].w > pivot)                                  \
+                    j--;                                                \
+                if (i <= j) {                                           \
+                    elem t = a[i];                                      \
+                                                                        \
+                    a[i] = a[j];                                        \
+                    a[j] = t;                                           \
+                    i++;                                                \
+                    if (j == 0)                                         \
+                        break;                                          \
+                    j--;                                                \
+                }                                                       \
+            }                                                           \
+            if (k <= j)                                                 \
+                hi = j + 1;                                             \
+            else if (k >= i)                                            \
+                lo = i;                                                 \
+            else                                                        \
+                break;                                                  \
+        }                                                               \
+    }
+
+/* A node's weight; i is its suitable index. */
 typedef struct {
     double w;
     unsigned i;
 } wnode;
 
-static void select_smallest(wnode *a, unsigned m, unsigned k)
-{
-    unsigned lo = 0, hi = m;
-
-    while (hi - lo > 1 && k > lo && k < hi) {
-        double pivot = a[lo + (hi - lo) / 2].w;
-        unsigned i = lo, j = hi - 1;
-
-        while (i <= j) {
-            while (a[i].w < pivot)
-                i++;
-            while (a[j].w > pivot)
-                j--;
-            if (i <= j) {
-                wnode t = a[i];
-
-                a[i] = a[j];
-                a[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j + 1;
-        else if (k >= i)
-            lo = i;
-        else
-            break;
-    }
-}
+DEFINE_SELECT(select_smallest, wnode, double)
 
 /* The k nodes with the smallest load_i - l * usable_i to the front. */
 static void select_by_lambda(const search *s, unsigned k, double l,
@@ -1768,39 +1710,7 @@ typedef struct {
     unsigned i;
 } inode;
 
-/* The k smallest w to the front, exactly (as select_smallest). */
-static void select_smallest_exact(inode *a, unsigned m, unsigned k)
-{
-    unsigned lo = 0, hi = m;
-
-    while (hi - lo > 1 && k > lo && k < hi) {
-        i128 pivot = a[lo + (hi - lo) / 2].w;
-        unsigned i = lo, j = hi - 1;
-
-        while (i <= j) {
-            while (a[i].w < pivot)
-                i++;
-            while (a[j].w > pivot)
-                j--;
-            if (i <= j) {
-                inode t = a[i];
-
-                a[i] = a[j];
-                a[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j + 1;
-        else if (k >= i)
-            lo = i;
-        else
-            break;
-    }
-}
+DEFINE_SELECT(select_smallest_exact, inode, i128)
 
 /* The first k of a (a selection) as a set: feasible?  Its load. */
 static bool set_feasible(const search *s, const wnode *a, unsigned k,
