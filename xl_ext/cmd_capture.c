@@ -32,15 +32,19 @@ static const struct {
     { "xl-cpupool-list-c.txt", { "cpupool-list", "-c", NULL } },
 };
 
-static int capture_one(const char *dir, unsigned i)
+/* Fill fd; 0 or an exit code (said). */
+typedef int fill_fn(int fd, const char *tmp, const void *arg);
+
+/* Write dir/file through a synced temporary filled by fill(), renamed
+ * into place: the file is either whole or absent. */
+static int write_atomic(const char *dir, const char *file, fill_fn *fill,
+                        const void *arg)
 {
     char *path = NULL, *tmp = NULL;
-    char *argv[5];
-    unsigned n = 0;
     int fd = -1, ret;
 
-    if (asprintf(&path, "%s/%s", dir, captures[i].file) < 0 ||
-        asprintf(&tmp, "%s/.%s.XXXXXX", dir, captures[i].file) < 0) {
+    if (asprintf(&path, "%s/%s", dir, file) < 0 ||
+        asprintf(&tmp, "%s/.%s.XXXXXX", dir, file) < 0) {
         path = tmp = NULL;
         cli_err("out of memory");
         ret = XL_NUMA_EXIT_ERROR;
@@ -54,11 +58,7 @@ static int capture_one(const char *dir, unsigned i)
         ret = XL_NUMA_EXIT_ERROR;
         goto out;
     }
-    argv[n++] = (char *)xl_command();
-    for (unsigned a = 0; captures[i].args[a]; a++)
-        argv[n++] = (char *)captures[i].args[a];
-    argv[n] = NULL;
-    ret = spawn_wait(argv, fd);
+    ret = fill(fd, tmp, arg);
     if (ret)
         goto out;
     if (fchmod(fd, 0644) || fsync(fd)) {
@@ -91,63 +91,47 @@ static int capture_one(const char *dir, unsigned i)
     return ret;
 }
 
-/* Write len bytes of buf to dir/file through a synced temporary. */
-static int write_atomic(const char *dir, const char *file, const char *buf,
-                        size_t len)
+/* fill_fn: the stdout of `xl' with capture i's arguments. */
+static int fill_xl(int fd, const char *tmp, const void *arg)
 {
-    char *path = NULL, *tmp = NULL;
-    int fd = -1, ret;
+    unsigned i = *(const unsigned *)arg, n = 0;
+    char *argv[5];
 
-    if (asprintf(&path, "%s/%s", dir, file) < 0 ||
-        asprintf(&tmp, "%s/.%s.XXXXXX", dir, file) < 0) {
-        path = tmp = NULL;
-        cli_err("out of memory");
-        ret = XL_NUMA_EXIT_ERROR;
-        goto out;
-    }
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        cli_err("cannot create a file in %s: %s", dir, strerror(errno));
-        free(tmp);
-        tmp = NULL;
-        ret = XL_NUMA_EXIT_ERROR;
-        goto out;
-    }
-    for (size_t done = 0; done < len; ) {
-        ssize_t n = write(fd, buf + done, len - done);
+    (void)tmp;
+    argv[n++] = (char *)xl_command();
+    for (unsigned a = 0; captures[i].args[a]; a++)
+        argv[n++] = (char *)captures[i].args[a];
+    argv[n] = NULL;
+    return spawn_wait(argv, fd);
+}
+
+static int capture_one(const char *dir, unsigned i)
+{
+    return write_atomic(dir, captures[i].file, fill_xl, &i);
+}
+
+typedef struct {
+    const char *buf;
+    size_t len;
+} buffer;
+
+/* fill_fn: a buffer. */
+static int fill_buf(int fd, const char *tmp, const void *arg)
+{
+    const buffer *b = arg;
+
+    for (size_t done = 0; done < b->len; ) {
+        ssize_t n = write(fd, b->buf + done, b->len - done);
 
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
             cli_err("cannot write %s: %s", tmp, strerror(errno));
-            ret = XL_NUMA_EXIT_ERROR;
-            goto out;
+            return XL_NUMA_EXIT_ERROR;
         }
         done += (size_t)n;
     }
-    if (fchmod(fd, 0644) || fsync(fd) || close(fd)) {
-        fd = -1;
-        cli_err("cannot write %s: %s", tmp, strerror(errno));
-        ret = XL_NUMA_EXIT_ERROR;
-        goto out;
-    }
-    fd = -1;
-    if (rename(tmp, path)) {
-        cli_err("cannot rename %s to %s: %s", tmp, path, strerror(errno));
-        ret = XL_NUMA_EXIT_ERROR;
-        goto out;
-    }
-    free(tmp);
-    tmp = NULL;
-    ret = 0;
- out:
-    if (fd >= 0)
-        close(fd);
-    if (tmp)
-        unlink(tmp);
-    free(tmp);
-    free(path);
-    return ret;
+    return 0;
 }
 
 /* The output of `xl ARGS...' (stdout), read whole; NULL on failure (said
@@ -311,8 +295,11 @@ static int capture_dumps(const char *dir)
         else if (!text)
             cli_err("capture: warning: `xl dmesg' has no line with \"%s\"; "
                     "%s not written", cuts[i].from, cuts[i].file);
-        else
-            ret = write_atomic(dir, cuts[i].file, text, len);
+        else {
+            buffer bf = { text, len };
+
+            ret = write_atomic(dir, cuts[i].file, fill_buf, &bf);
+        }
         free(text);
     }
     free(ring);
