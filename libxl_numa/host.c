@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* host.c: the host model -- builder, invariant check, readers. */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,26 @@ static int check_building(xlnuma_ctx *ctx, const xlnuma_host *h)
     return 0;
 }
 
+/* An array arr of *cap elements of size bytes with room for want: the
+ * array, doubled (or arr itself) and *cap updated; NULL when out of
+ * memory (arr and *cap unchanged).  Building a host element by element
+ * stays linear. */
+static void *grow_array(void *arr, unsigned *cap, unsigned want,
+                        size_t size)
+{
+    unsigned ncap = *cap ? *cap : 8;
+    void *p;
+
+    if (want <= *cap && arr)
+        return arr;
+    while (ncap < want)
+        ncap = ncap > UINT_MAX / 2 ? want : ncap * 2;
+    p = realloc(arr, (size_t)ncap * size);
+    if (p)
+        *cap = ncap;
+    return p;
+}
+
 /* ---- nodes and distances ---- */
 
 static int grow_nodes(xlnuma_host *h, unsigned nr)
@@ -114,11 +135,12 @@ static int grow_nodes(xlnuma_host *h, unsigned nr)
 
     if (nr <= h->nr_nodes)
         return 0;
-    n = realloc(h->nodes, nr * sizeof(*n));
+    n = grow_array(h->nodes, &h->cap_nodes, nr, sizeof(*n));
     if (!n)
         return XLNUMA_ERROR_NOMEM;
     h->nodes = n;
-    d = realloc(h->node_described, nr * sizeof(*d));
+    d = grow_array(h->node_described, &h->cap_node_described, nr,
+                   sizeof(*d));
     if (!d)
         return XLNUMA_ERROR_NOMEM;
     h->node_described = d;
@@ -259,13 +281,15 @@ int xlnuma_host_add_cpu(xlnuma_ctx *ctx, xlnuma_host *h, unsigned id,
         return XLNUMA_ERROR_RANGE;
     }
     if (id >= h->nr_cpus) {
-        xlnuma_cpu *c = realloc(h->cpus, (id + 1) * sizeof(*c));
+        xlnuma_cpu *c = grow_array(h->cpus, &h->cap_cpus, id + 1,
+                                   sizeof(*c));
         bool *d;
 
         if (!c)
             return XLNUMA_ERROR_NOMEM;
         h->cpus = c;
-        d = realloc(h->cpu_described, (id + 1) * sizeof(*d));
+        d = grow_array(h->cpu_described, &h->cap_cpu_described, id + 1,
+                       sizeof(*d));
         if (!d)
             return XLNUMA_ERROR_NOMEM;
         h->cpu_described = d;
@@ -322,7 +346,7 @@ int xlnuma_host_add_pool(xlnuma_ctx *ctx, xlnuma_host *h, unsigned id,
         pool_dispose(&np);
         return XLNUMA_ERROR_NOMEM;
     }
-    p = realloc(h->pools, (h->nr_pools + 1) * sizeof(*p));
+    p = grow_array(h->pools, &h->cap_pools, h->nr_pools + 1, sizeof(*p));
     if (!p) {
         pool_dispose(&np);
         return XLNUMA_ERROR_NOMEM;
@@ -356,7 +380,8 @@ int xlnuma_host_add_domain(xlnuma_ctx *ctx, xlnuma_host *h, xlnuma_domain *d)
             d->name ? d->name : "?", d->mem_kib);
         return XLNUMA_ERROR_RANGE;
     }
-    nd = realloc(h->domains, (h->nr_domains + 1) * sizeof(*nd));
+    nd = grow_array(h->domains, &h->cap_domains, h->nr_domains + 1,
+                    sizeof(*nd));
     if (!nd)
         return XLNUMA_ERROR_NOMEM;
     h->domains = nd;

@@ -58,6 +58,10 @@ struct xlnuma_host {
     unsigned *dist;
     unsigned dist_cap;
     bool *node_described;       /* nr_nodes */
+    /* Allocated lengths of nodes, node_described, cpus, cpu_described,
+     * pools and domains: building grows them by doubling. */
+    unsigned cap_nodes, cap_node_described, cap_cpus, cap_cpu_described;
+    unsigned cap_pools, cap_domains;
     /* Distinct vCPU hard affinities, interned by finish(): hard_rep[i]
      * is one vCPU's map; vcpu_hard[dom_vcpu0[d] + v] the id of domain d's
      * vCPU v.  Counting runnable vCPUs visits each distinct map once. */
