@@ -135,7 +135,7 @@ int xlnuma_node_load(xlnuma_ctx *ctx, const xlnuma_host *h,
                         load_r[l[j]] += run;
                 } else {
                     for (unsigned j = 0; j < naff; j++)
-                        if (in_list(l, len, aff[j]))
+                        if (len == nn || in_list(l, len, aff[j]))
                             load_r[aff[j]] += run;
                 }
                 continue;
