@@ -167,6 +167,26 @@ bool xlnuma_bitmap_is_empty(const xlnuma_bitmap *b)
     return true;
 }
 
+unsigned xlnuma__bitmap_used_bytes(const xlnuma_bitmap *b)
+{
+    unsigned nb = nbytes(b->nr_bits);
+
+    while (nb >= 8 && !load64(b->map + nb - 8))
+        nb -= 8;
+    while (nb && !b->map[nb - 1])
+        nb--;
+    return nb;
+}
+
+int xlnuma__bitmap_last(const xlnuma_bitmap *b)
+{
+    unsigned nb = xlnuma__bitmap_used_bytes(b);
+
+    if (!nb)
+        return -1;
+    return (int)((nb - 1) * 8 + 31 - (unsigned)__builtin_clz(b->map[nb - 1]));
+}
+
 /* Maps are often wide and sparse (a node's pCPUs among 10^4): whole
  * zero words are skipped. */
 int xlnuma_bitmap_next(const xlnuma_bitmap *b, unsigned from)

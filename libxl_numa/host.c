@@ -519,10 +519,8 @@ static int finish_distances(xlnuma_ctx *ctx, xlnuma_host *h)
 static int check_map(xlnuma_ctx *ctx, const xlnuma_bitmap *b, unsigned limit,
                      const char *what, const char *owner)
 {
-    int last = -1;
+    int last = xlnuma__bitmap_last(b);
 
-    xlnuma_bitmap_for_each(i, b)
-        last = i;
     if (last >= (int)limit) {
         LOG(ERROR, "%s: %s names %d, but the host has only %u", owner,
             what, last, limit);
@@ -585,16 +583,16 @@ static int finish_domains(xlnuma_ctx *ctx, xlnuma_host *h)
 }
 
 /* Intern the vCPUs' hard affinities (see xlnuma_internal.h). */
+/* Over the bytes up to the last one set: equal maps of different widths
+ * hash alike. */
 static uint64_t map_hash(const xlnuma_bitmap *b)
 {
     uint64_t hsh = 1469598103934665603ULL;
-    int last = -1;
+    unsigned nb = xlnuma__bitmap_used_bytes(b);
 
-    xlnuma_bitmap_for_each(i, b) {
-        hsh = (hsh ^ (uint64_t)i) * 1099511628211ULL;
-        last = i;
-    }
-    return hsh ^ (uint64_t)(last + 1);
+    for (unsigned i = 0; i < nb; i++)
+        hsh = (hsh ^ b->map[i]) * 1099511628211ULL;
+    return hsh ^ nb;
 }
 
 static void free_summaries(xlnuma_host *h)

@@ -126,6 +126,9 @@ int xlnuma__host_add_xen_console(xlnuma_ctx *ctx, xlnuma_host *h,
 /* bitmap.c: bits lo..hi at once (set grows the map; reset stops at its
  * width). */
 int xlnuma__bitmap_set_range(xlnuma_bitmap *b, unsigned lo, unsigned hi);
+/* The highest bit set, -1 if none; the bytes up to it (0 if none). */
+int xlnuma__bitmap_last(const xlnuma_bitmap *b);
+unsigned xlnuma__bitmap_used_bytes(const xlnuma_bitmap *b);
 void xlnuma__bitmap_reset_range(xlnuma_bitmap *b, unsigned lo, unsigned hi);
 
 /* util.c: checked arithmetic and small helpers */
