@@ -2241,6 +2241,100 @@ static unsigned auto_min_nodes(const xlnuma_host *h, unsigned vcpus)
     return (vcpus + c0 - 1) / c0;
 }
 
+static int u64_asc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The budget ran out with s->best in hand: how far can its first key's
+ * figure be from the optimum's?  Bounds over every set of its size (the
+ * smaller sizes had no feasible set), of the decided base and r more of
+ * the current nodes.  false: no bound (a comparator, or no key). */
+static bool first_key_gap(const search *s, uint64_t *gap_r)
+{
+    const xlnuma_candidate *b = &s->best;
+    unsigned K = b->nr_nodes, r = K - s->nbase;
+    uint64_t *v, bound = 0, sum = 0;
+
+    if (s->p->compare || s->p->keys[0] == XLNUMA_KEY_END || r > s->m)
+        return false;
+    switch (s->p->keys[0]) {
+    case XLNUMA_KEY_LOAD_LESS:
+        if (s->p->load_model == XLNUMA_LOAD_PER_CANDIDATE) {
+            /* A vCPU whose nodes number more than m - K is counted by
+             * every set of K nodes. */
+            unsigned *n = calloc(s->vmask.nr_sets ? s->vmask.nr_sets : 1,
+                                 sizeof(*n));
+
+            if (!n)
+                return false;
+            for (unsigned i = 0; i < s->m; i++)
+                for (unsigned j = 0; j < s->vmask.nr_by_node[i]; j++)
+                    n[s->vmask.by_node[i][j]]++;
+            for (unsigned t = 0; t < s->vmask.nr_sets; t++)
+                if (n[t] + K > s->m)
+                    bound += s->vmask.mult[t];
+            free(n);
+            break;
+        }
+        /* the r smallest loads, as for memory */
+        /* fall through */
+    case XLNUMA_KEY_FREE_LESS:
+    case XLNUMA_KEY_FREE_MORE:
+        v = malloc((s->m ? s->m : 1) * sizeof(*v));
+        if (!v)
+            return false;
+        memcpy(v, s->p->keys[0] == XLNUMA_KEY_LOAD_LESS ? s->b_load
+                                                        : s->b_free,
+               s->m * sizeof(*v));
+        qsort(v, s->m, sizeof(*v),
+              s->p->keys[0] == XLNUMA_KEY_FREE_MORE ? u64_desc : u64_asc);
+        for (unsigned i = 0; i < r; i++)
+            sum += v[i];
+        free(v);
+        if (s->p->keys[0] == XLNUMA_KEY_LOAD_LESS) {
+            bound = s->base_load + sum;
+            if (s->nbase && s->res->reduce_bound > bound)
+                bound = s->res->reduce_bound;
+        } else {
+            bound = s->base_free + sum;
+            /* free >= usable >= need on every feasible set */
+            if (s->p->keys[0] == XLNUMA_KEY_FREE_LESS &&
+                s->req->need_kib > bound)
+                bound = s->req->need_kib;
+        }
+        break;
+    case XLNUMA_KEY_DISTANCE_LESS:
+        bound = (uint64_t)s->dmin * K * (K ? K - 1 : 0);
+        break;
+    case XLNUMA_KEY_MAXDIST_LESS:
+        bound = K >= 2 ? s->dmin : 0;
+        break;
+    default:
+        return false;
+    }
+    switch (s->p->keys[0]) {
+    case XLNUMA_KEY_LOAD_LESS:
+        *gap_r = b->load > bound ? b->load - bound : 0;
+        break;
+    case XLNUMA_KEY_FREE_LESS:
+        *gap_r = b->free_kib > bound ? b->free_kib - bound : 0;
+        break;
+    case XLNUMA_KEY_FREE_MORE:
+        *gap_r = bound > b->free_kib ? bound - b->free_kib : 0;
+        break;
+    case XLNUMA_KEY_DISTANCE_LESS:
+        *gap_r = b->distance > bound ? b->distance - bound : 0;
+        break;
+    default:
+        *gap_r = b->max_distance > bound ? b->max_distance - bound : 0;
+        break;
+    }
+    return true;
+}
+
 static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
                       const xlnuma_request *req, xlnuma_result *res)
 {
@@ -2572,6 +2666,8 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
     if (s.have_best) {
         res->outcome = XLNUMA_PLACED;
         candidate_distances(h, &s.best);
+        if (s.out_of_steps)
+            res->has_gap = first_key_gap(&s, &res->gap);
         if (!s.track_cores) {
             s.best.nr_cores = count_cores(h, &S, &s.best.nodes);
             if (s.have_runner)
@@ -2672,9 +2768,11 @@ int xlnuma_place(xlnuma_ctx *ctx, const xlnuma_host *h,
         return rc;
     if (req->dma_aware && res->outcome != XLNUMA_PLACED &&
         res->outcome != XLNUMA_SKIP_ONE_NODE &&
-        res->outcome != XLNUMA_NOFIT_EMPTY_POOL) {
+        res->outcome != XLNUMA_NOFIT_EMPTY_POOL &&
+        res->outcome != XLNUMA_NOFIT_BUDGET) {
         /* No set holds the need above the DMA zone: take the best one
-         * without the rule, and say that it will spill. */
+         * without the rule, and say that it will spill.  (A search that
+         * ran out of steps proved nothing of the kind.) */
         plain = *req;
         plain.dma_aware = false;
         rc = place_once(ctx, h, &plain, res);

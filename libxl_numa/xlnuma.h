@@ -496,6 +496,13 @@ typedef struct {
      * reduce_bound.  0, 0: no reduction. */
     unsigned nr_fixed_in, nr_fixed_out;
     uint64_t reduce_bound;
+    /* When exact is false and a set was placed: has_gap says whether a
+     * bound is known, and best's figure on the policy's first key is
+     * then within gap of the optimum's (in that key's unit: runnable
+     * vCPUs, KiB, distance), by bounds over every set of its size (the
+     * smaller sizes were proven to have no candidate). */
+    bool has_gap;
+    uint64_t gap;
 } xlnuma_result;
 
 void xlnuma_result_init(xlnuma_result *r);

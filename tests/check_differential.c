@@ -58,6 +58,7 @@ static const char *json_dir;    /* XLNUMA_DIFF_JSON: save hosts there */
 /* Set by a test case (check forks one process per test). */
 static unsigned gen_max_nodes = MAX_NODES_BIG;
 static bool xen43_only;
+static unsigned tiny_budget;    /* > 0: the engine gets 1..this steps */
 
 /* ---- the generator ---- */
 
@@ -605,6 +606,7 @@ struct stats {
     unsigned long long inval, big_hosts, huge32, huge42, exact, smt_diff;
     unsigned long long sets, inexact;
     unsigned long long reductions;  /* placements with nodes fixed */
+    unsigned long long gaps;        /* inexact ones with a gap checked */
 };
 
 static void dump_engine(FILE *f, int rc, const xlnuma_result *res)
@@ -672,13 +674,37 @@ static bool differs(int rc, const xlnuma_result *res, const ref_result *ref,
  * answer NOFIT_BUDGET, or PLACED with a candidate that is not the
  * optimum: then it must be a real candidate of the right size, with its
  * true figures, and no better than the reference's optimum. */
+/* The optimum's figure on the first key is within gap of best's. */
+static bool gap_covers(const xlnuma_request *req, const xlnuma_candidate *b,
+                       const ref_result *ref, uint64_t gap)
+{
+    switch (req->policy->keys[0]) {
+    case XLNUMA_KEY_LOAD_LESS:
+        return b->load <= ref->load + gap;
+    case XLNUMA_KEY_FREE_LESS:
+        return b->free_kib <= ref->free_kib + gap;
+    case XLNUMA_KEY_FREE_MORE:
+        return ref->free_kib <= b->free_kib + gap;
+    case XLNUMA_KEY_DISTANCE_LESS:
+        return b->distance <= ref->distance + gap;
+    case XLNUMA_KEY_MAXDIST_LESS:
+        return b->max_distance <= ref->max_distance + gap;
+    default:
+        return false;           /* no gap is claimed without a key */
+    }
+}
+
 static bool budget_differs(const xlnuma_host *h, const xlnuma_request *req,
                            const xlnuma_result *res, const ref_result *ref,
                            char *buf, size_t len)
 {
     const xlnuma_candidate *b = &res->best;
+    /* A fallback set is judged without the DMA rule, as it was chosen. */
+    xlnuma_request plain = *req;
     ref_result ev;
     bool feasible, accepted, bad = true;
+
+    plain.dma_aware = false;
 
     if (res->outcome == XLNUMA_NOFIT_BUDGET)
         return false;
@@ -691,8 +717,8 @@ static bool budget_differs(const xlnuma_host *h, const xlnuma_request *req,
     else if (b->nr_nodes != ref->nr_nodes)
         snprintf(buf, len, "inexact placement on %u nodes, not %u",
                  b->nr_nodes, ref->nr_nodes);
-    else if (ref_evaluate(h, req, &b->nodes, &ev, &feasible, &accepted) ||
-             !accepted)
+    else if (ref_evaluate(h, res->dma_fallback ? &plain : req, &b->nodes,
+                          &ev, &feasible, &accepted) || !accepted)
         snprintf(buf, len, "inexact placement is not a candidate");
     else if (b->nr_cpus != ev.nr_cpus || b->nr_cores != ev.nr_cores ||
              b->load != ev.load || b->free_kib != ev.free_kib ||
@@ -702,6 +728,9 @@ static bool budget_differs(const xlnuma_host *h, const xlnuma_request *req,
         snprintf(buf, len, "inexact placement has wrong figures");
     else if (ref_compare_results(req, &ev, ref) < 0)
         snprintf(buf, len, "inexact placement beats the optimum");
+    else if (res->has_gap && !gap_covers(req, b, ref, res->gap))
+        snprintf(buf, len, "inexact placement: the optimum is further than "
+                 "the gap %" PRIu64, res->gap);
     else
         bad = false;
     ref_result_dispose(&ev);
@@ -825,12 +854,15 @@ static void run_host(xlnuma_ctx *ctx, unsigned host, bool with_engine,
         if (!with_engine)
             continue;
         req.policy = pols[p];
+        if (tiny_budget)
+            req.max_steps = 1 + (host * 7u + p * 13u) % tiny_budget;
         xlnuma_result_init(&res);
         rc = xlnuma_place(ctx, h, &req, &res);
         if (!rc && res.nr_fixed_in + res.nr_fixed_out)
             st->reductions++;
         if (req.max_steps && !rc && !res.exact) {
             st->inexact++;
+            st->gaps += res.has_gap;
             bad = budget_differs(h, &req, &res, &refs[p], what,
                                  sizeof(what));
         } else {
@@ -930,8 +962,9 @@ static void run_batch(unsigned batch, bool reduced)
     snprintf(what, sizeof(what), "%sseed 0x%016" PRIx64 " hosts %u-%u",
              reduced ? "reduced xen43, " : "", seed, from, to - 1);
     print_stats(what, &st);
-    printf("%s: %llu placements with nodes fixed by the reduction\n", what,
-           st.reductions);
+    printf("%s: %llu placements with nodes fixed by the reduction, %llu "
+           "inexact ones with their gap checked\n", what, st.reductions,
+           st.gaps);
     ck_assert_msg(st.mismatches == 0, "%s: %llu of %llu placements differ "
                   "from the reference (details in the log)", what,
                   st.mismatches, st.placements);
@@ -948,6 +981,27 @@ END_TEST
 START_TEST(test_differential_reduced)
 {
     run_batch((unsigned)_i, true);
+}
+END_TEST
+
+/* Every policy with a budget of a few steps: whenever the answer is not
+ * exact, the gap it claims must reach the reference's optimum. */
+START_TEST(test_gap)
+{
+    struct stats st;
+    unsigned n = nr_hosts < 2000 ? nr_hosts : 2000;
+
+    memset(&st, 0, sizeof(st));
+    tiny_budget = 60;
+    for (unsigned host = first_host; host < first_host + n; host++)
+        run_host(dctx, host, true, &st);
+    print_stats("tiny budgets", &st);
+    printf("tiny budgets: %llu inexact placements, %llu with their gap "
+           "checked against the optimum\n", st.inexact, st.gaps);
+    ck_assert_msg(st.mismatches == 0, "%llu of %llu placements wrong",
+                  st.mismatches, st.placements);
+    if (n == 2000)
+        ck_assert_uint_ge(st.gaps, 500);
 }
 END_TEST
 
@@ -1124,6 +1178,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_differential_reduced, 0, (int)batches);
     tcase_add_test(tc, test_reduce_vs_plain);
+    tcase_add_test(tc, test_gap);
     suite_add_tcase(s, tc);
     return xlnuma_test_run(s);
 }

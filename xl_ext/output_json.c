@@ -278,6 +278,8 @@ int print_decision_json(FILE *f, const xlnuma_host *h, const decision *d)
         key_int(g, "max_nodes", res->max_nodes);
         S(g, "exact");
         yajl_gen_bool(g, res->exact);
+        if (!res->exact && res->has_gap)
+            key_int(g, "gap", (long long)res->gap);
     }
     if (placed) {
         key_ids(g, "nodes", &res->best.nodes);

@@ -93,6 +93,43 @@ static void print_guest(FILE *f, const decision *d)
     fputc('\n', f);
 }
 
+/* How far from the best possible the figure on the first key can be. */
+static void print_gap(FILE *f, const decision *d)
+{
+    const xlnuma_policy *p = d->res.policy ? d->res.policy : d->policy;
+    unsigned long long g = d->res.gap;
+
+    if (!p || p->compare)
+        return;
+    if (!g) {
+        fprintf(f, "            its %s is the best possible; whether libxl's "
+                "order puts an\n            equally good set first is not "
+                "proven\n", xlnuma_key_name(p->keys[0]));
+        return;
+    }
+    switch (p->keys[0]) {
+    case XLNUMA_KEY_LOAD_LESS:
+        fprintf(f, "            at most %llu runnable vCPU%s more than the "
+                "best possible set\n", g, g == 1 ? "" : "s");
+        break;
+    case XLNUMA_KEY_FREE_LESS:
+        fprintf(f, "            at most %llu KiB more free memory than the "
+                "best possible set\n", g);
+        break;
+    case XLNUMA_KEY_FREE_MORE:
+        fprintf(f, "            at most %llu KiB less free memory than the "
+                "best possible set\n", g);
+        break;
+    case XLNUMA_KEY_DISTANCE_LESS:
+    case XLNUMA_KEY_MAXDIST_LESS:
+        fprintf(f, "            a distance at most %llu above the best "
+                "possible set's\n", g);
+        break;
+    default:
+        break;
+    }
+}
+
 static void print_placed(FILE *f, const xlnuma_host *h, const decision *d)
 {
     const xlnuma_candidate *b = &d->res.best;
@@ -124,10 +161,13 @@ static void print_placed(FILE *f, const xlnuma_host *h, const decision *d)
     if (d->req.smt_cores)
         fprintf(f, "  cores:   %u (counted against the vCPUs)\n",
                 b->nr_cores);
-    if (!d->res.exact)
+    if (!d->res.exact) {
         fprintf(f, "note:       the search stopped after %llu steps, its "
                 "budget: the best set found, not proven the best (see "
                 "--max-steps)\n", d->res.nr_steps);
+        if (d->res.has_gap)
+            print_gap(f, d);
+    }
     print_vnuma_text(f, d);
     if (d->overcommit)
         print_shares_text(f, d);
