@@ -15,15 +15,6 @@ static unsigned nbytes(unsigned nr_bits)
     return (nr_bits + 7) / 8;
 }
 
-/* Eight bytes of a map at once, for tests that do not care which bit is
- * where (zero, population), so byte order does not matter. */
-static uint64_t load64(const uint8_t *p)
-{
-    uint64_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
 
 void xlnuma_bitmap_init(xlnuma_bitmap *b)
 {
@@ -148,7 +139,7 @@ unsigned xlnuma_bitmap_count(const xlnuma_bitmap *b)
     unsigned n = 0, nb = nbytes(b->nr_bits), i = 0;
 
     for (; i + 8 <= nb; i += 8)
-        n += (unsigned)__builtin_popcountll(load64(b->map + i));
+        n += (unsigned)__builtin_popcountll(xlnuma__load64(b->map + i));
     for (; i < nb; i++)
         n += (unsigned)__builtin_popcount(b->map[i]);
     return n;
@@ -159,7 +150,7 @@ bool xlnuma_bitmap_is_empty(const xlnuma_bitmap *b)
     unsigned nb = nbytes(b->nr_bits), i = 0;
 
     for (; i + 8 <= nb; i += 8)
-        if (load64(b->map + i))
+        if (xlnuma__load64(b->map + i))
             return false;
     for (; i < nb; i++)
         if (b->map[i])
@@ -171,7 +162,7 @@ unsigned xlnuma__bitmap_used_bytes(const xlnuma_bitmap *b)
 {
     unsigned nb = nbytes(b->nr_bits);
 
-    while (nb >= 8 && !load64(b->map + nb - 8))
+    while (nb >= 8 && !xlnuma__load64(b->map + nb - 8))
         nb -= 8;
     while (nb && !b->map[nb - 1])
         nb--;
@@ -201,7 +192,7 @@ int xlnuma_bitmap_next(const xlnuma_bitmap *b, unsigned from)
     if (byte)
         return (int)(from + (unsigned)__builtin_ctz(byte));
     for (i++; i < nb; i++) {
-        while (!(i % 8) && i + 8 <= nb && !load64(b->map + i))
+        while (!(i % 8) && i + 8 <= nb && !xlnuma__load64(b->map + i))
             i += 8;
         if (i < nb && b->map[i]) {
             unsigned bit = i * 8 + (unsigned)__builtin_ctz(b->map[i]);
@@ -269,7 +260,7 @@ bool xlnuma_bitmap_intersects(const xlnuma_bitmap *a, const xlnuma_bitmap *b)
     unsigned nb = nbytes(n), i = 0;
 
     for (; i + 8 <= nb; i += 8)
-        if (load64(a->map + i) & load64(b->map + i))
+        if (xlnuma__load64(a->map + i) & xlnuma__load64(b->map + i))
             return true;
     for (; i < nb; i++)
         if (a->map[i] & b->map[i])

@@ -106,24 +106,23 @@ static int check_building(xlnuma_ctx *ctx, const xlnuma_host *h)
     return 0;
 }
 
-/* An array arr of *cap elements of size bytes with room for want: the
- * array, doubled (or arr itself) and *cap updated; NULL when out of
- * memory (arr and *cap unchanged).  Building a host element by element
- * stays linear. */
-static void *grow_array(void *arr, unsigned *cap, unsigned want,
-                        size_t size)
+/* An array arr of cap elements of size bytes with room for want: the
+ * array, doubled (or arr itself), its new length in *cap_r; NULL when
+ * out of memory (arr unchanged).  The caller records the length once
+ * every array that shares it has grown.  Building a host element by
+ * element stays linear. */
+static void *grow_array(void *arr, unsigned cap, unsigned want,
+                        size_t size, unsigned *cap_r)
 {
-    unsigned ncap = *cap ? *cap : 8;
-    void *p;
+    unsigned ncap = cap ? cap : 8;
 
-    if (want <= *cap && arr)
+    *cap_r = cap;
+    if (want <= cap && arr)
         return arr;
     while (ncap < want)
         ncap = ncap > UINT_MAX / 2 ? want : ncap * 2;
-    p = realloc(arr, (size_t)ncap * size);
-    if (p)
-        *cap = ncap;
-    return p;
+    *cap_r = ncap;
+    return realloc(arr, (size_t)ncap * size);
 }
 
 /* ---- nodes and distances ---- */
@@ -132,18 +131,19 @@ static int grow_nodes(xlnuma_host *h, unsigned nr)
 {
     xlnuma_node *n;
     bool *d;
+    unsigned cap;
 
     if (nr <= h->nr_nodes)
         return 0;
-    n = grow_array(h->nodes, &h->cap_nodes, nr, sizeof(*n));
+    n = grow_array(h->nodes, h->cap_nodes, nr, sizeof(*n), &cap);
     if (!n)
         return XLNUMA_ERROR_NOMEM;
     h->nodes = n;
-    d = grow_array(h->node_described, &h->cap_node_described, nr,
-                   sizeof(*d));
+    d = grow_array(h->node_described, h->cap_nodes, nr, sizeof(*d), &cap);
     if (!d)
         return XLNUMA_ERROR_NOMEM;
     h->node_described = d;
+    h->cap_nodes = cap;
     for (unsigned i = h->nr_nodes; i < nr; i++) {
         memset(&h->nodes[i], 0, sizeof(h->nodes[i]));
         h->nodes[i].id = i;
@@ -281,18 +281,20 @@ int xlnuma_host_add_cpu(xlnuma_ctx *ctx, xlnuma_host *h, unsigned id,
         return XLNUMA_ERROR_RANGE;
     }
     if (id >= h->nr_cpus) {
-        xlnuma_cpu *c = grow_array(h->cpus, &h->cap_cpus, id + 1,
-                                   sizeof(*c));
+        unsigned cap;
+        xlnuma_cpu *c = grow_array(h->cpus, h->cap_cpus, id + 1,
+                                   sizeof(*c), &cap);
         bool *d;
 
         if (!c)
             return XLNUMA_ERROR_NOMEM;
         h->cpus = c;
-        d = grow_array(h->cpu_described, &h->cap_cpu_described, id + 1,
-                       sizeof(*d));
+        d = grow_array(h->cpu_described, h->cap_cpus, id + 1, sizeof(*d),
+                       &cap);
         if (!d)
             return XLNUMA_ERROR_NOMEM;
         h->cpu_described = d;
+        h->cap_cpus = cap;
         for (unsigned i = h->nr_cpus; i <= id; i++) {
             h->cpus[i].id = i;
             h->cpus[i].core = h->cpus[i].socket = -1;
@@ -321,6 +323,7 @@ int xlnuma_host_add_pool(xlnuma_ctx *ctx, xlnuma_host *h, unsigned id,
                          const xlnuma_bitmap *cpus)
 {
     xlnuma_pool *p, np;
+    unsigned cap;
     int rc;
 
     rc = check_building(ctx, h);
@@ -346,12 +349,14 @@ int xlnuma_host_add_pool(xlnuma_ctx *ctx, xlnuma_host *h, unsigned id,
         pool_dispose(&np);
         return XLNUMA_ERROR_NOMEM;
     }
-    p = grow_array(h->pools, &h->cap_pools, h->nr_pools + 1, sizeof(*p));
+    p = grow_array(h->pools, h->cap_pools, h->nr_pools + 1, sizeof(*p),
+                   &cap);
     if (!p) {
         pool_dispose(&np);
         return XLNUMA_ERROR_NOMEM;
     }
     h->pools = p;
+    h->cap_pools = cap;
     h->pools[h->nr_pools++] = np;
     return 0;
 }
@@ -361,6 +366,7 @@ int xlnuma_host_add_pool(xlnuma_ctx *ctx, xlnuma_host *h, unsigned id,
 int xlnuma_host_add_domain(xlnuma_ctx *ctx, xlnuma_host *h, xlnuma_domain *d)
 {
     xlnuma_domain *nd;
+    unsigned cap;
     int rc;
 
     rc = check_building(ctx, h);
@@ -380,11 +386,12 @@ int xlnuma_host_add_domain(xlnuma_ctx *ctx, xlnuma_host *h, xlnuma_domain *d)
             d->name ? d->name : "?", d->mem_kib);
         return XLNUMA_ERROR_RANGE;
     }
-    nd = grow_array(h->domains, &h->cap_domains, h->nr_domains + 1,
-                    sizeof(*nd));
+    nd = grow_array(h->domains, h->cap_domains, h->nr_domains + 1,
+                    sizeof(*nd), &cap);
     if (!nd)
         return XLNUMA_ERROR_NOMEM;
     h->domains = nd;
+    h->cap_domains = cap;
     h->domains[h->nr_domains++] = *d;
     xlnuma_domain_init(d);
     return 0;
@@ -598,7 +605,6 @@ static uint64_t map_hash(const xlnuma_bitmap *b)
 static void free_summaries(xlnuma_host *h)
 {
     free(h->dom_pool);
-    free(h->dom_aff_all);
     free(h->dom_aff0);
     free(h->dom_aff);
     free(h->dom_run0);
@@ -608,7 +614,6 @@ static void free_summaries(xlnuma_host *h)
     free(h->hard_node);
     h->dom_pool = h->dom_aff0 = h->dom_aff = h->dom_run0 = NULL;
     h->run_hard = h->run_len = h->hard_node0 = h->hard_node = NULL;
-    h->dom_aff_all = NULL;
 }
 
 static int uint_cmp(const void *a, const void *b)
@@ -618,12 +623,62 @@ static int uint_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The nodes of each distinct hard affinity's online cpus, ascending, in
+ * one pass over each map: a node is listed when first met and unmarked
+ * from the list afterwards. */
+static int finish_hard_nodes(xlnuma_host *h)
+{
+    unsigned nhn = 0, cap = 64, *list;
+    bool *seen = calloc(h->nr_nodes ? h->nr_nodes : 1, sizeof(*seen));
+
+    h->hard_node0 = malloc((h->nr_hard + 1) * sizeof(*h->hard_node0));
+    list = malloc(cap * sizeof(*list));
+    if (!seen || !h->hard_node0 || !list) {
+        free(seen);
+        free(list);
+        return XLNUMA_ERROR_NOMEM;
+    }
+    for (unsigned id = 0; id < h->nr_hard; id++) {
+        unsigned start = nhn;
+
+        h->hard_node0[id] = nhn;
+        xlnuma_bitmap_for_each(c, h->hard_rep[id]) {
+            int node;
+
+            if ((unsigned)c >= h->nr_cpus)
+                break;
+            node = h->cpus[c].node;
+            if (!h->cpus[c].online || node < 0 || seen[node])
+                continue;
+            if (nhn == cap) {
+                unsigned *nl = realloc(list, 2 * cap * sizeof(*nl));
+
+                if (!nl) {
+                    free(seen);
+                    free(list);
+                    return XLNUMA_ERROR_NOMEM;
+                }
+                list = nl;
+                cap *= 2;
+            }
+            seen[node] = true;
+            list[nhn++] = (unsigned)node;
+        }
+        for (unsigned j = start; j < nhn; j++)
+            seen[list[j]] = false;
+        qsort(list + start, nhn - start, sizeof(*list), uint_cmp);
+    }
+    h->hard_node0[h->nr_hard] = nhn;
+    h->hard_node = list;
+    free(seen);
+    return 0;
+}
+
 /* The flat arrays of struct xlnuma_host for load.c, after intern_hard. */
 static int finish_summaries(xlnuma_host *h)
 {
-    unsigned nd = h->nr_domains, naff = 0, nrun = 0, nhn = 0;
-    bool *seen = NULL;
-    int rc = XLNUMA_ERROR_NOMEM;
+    unsigned nd = h->nr_domains, naff = 0, nrun = 0;
+    int rc;
 
     free_summaries(h);
     for (unsigned d = 0; d < nd; d++) {
@@ -635,18 +690,16 @@ static int finish_summaries(xlnuma_host *h)
             nrun += !v || hv[v] != hv[v - 1];
     }
     h->dom_pool = malloc((nd ? nd : 1) * sizeof(*h->dom_pool));
-    h->dom_aff_all = malloc((nd ? nd : 1) * sizeof(*h->dom_aff_all));
     h->dom_aff0 = malloc((nd + 1) * sizeof(*h->dom_aff0));
     h->dom_aff = malloc((naff ? naff : 1) * sizeof(*h->dom_aff));
     h->dom_run0 = malloc((nd + 1) * sizeof(*h->dom_run0));
     h->run_hard = malloc((nrun ? nrun : 1) * sizeof(*h->run_hard));
     h->run_len = malloc((nrun ? nrun : 1) * sizeof(*h->run_len));
-    h->hard_node0 = malloc((h->nr_hard + 1) * sizeof(*h->hard_node0));
-    seen = calloc(h->nr_nodes ? h->nr_nodes : 1, sizeof(*seen));
-    if (!h->dom_pool || !h->dom_aff_all || !h->dom_aff0 || !h->dom_aff ||
-        !h->dom_run0 || !h->run_hard || !h->run_len || !h->hard_node0 ||
-        !seen)
+    if (!h->dom_pool || !h->dom_aff0 || !h->dom_aff || !h->dom_run0 ||
+        !h->run_hard || !h->run_len) {
+        rc = XLNUMA_ERROR_NOMEM;
         goto out;
+    }
     naff = nrun = 0;
     for (unsigned d = 0; d < nd; d++) {
         const xlnuma_domain *dom = &h->domains[d];
@@ -656,7 +709,6 @@ static int finish_summaries(xlnuma_host *h)
         for (p = 0; p < h->nr_pools && h->pools[p].id != dom->pool; p++)
             ;
         h->dom_pool[d] = p < h->nr_pools ? p : UINT32_MAX;
-        h->dom_aff_all[d] = xlnuma_bitmap_is_empty(&dom->node_affinity);
         h->dom_aff0[d] = naff;
         xlnuma_bitmap_for_each(n, &dom->node_affinity)
             h->dom_aff[naff++] = (unsigned)n;
@@ -671,48 +723,8 @@ static int finish_summaries(xlnuma_host *h)
     }
     h->dom_aff0[nd] = naff;
     h->dom_run0[nd] = nrun;
-    /* The nodes of each distinct hard affinity's online cpus: counted,
-     * then listed and sorted. */
-    for (int pass = 0; pass < 2; pass++) {
-        nhn = 0;
-        for (unsigned id = 0; id < h->nr_hard; id++) {
-            const xlnuma_bitmap *b = h->hard_rep[id];
-            unsigned start = nhn;
-
-            h->hard_node0[id] = nhn;
-            xlnuma_bitmap_for_each(c, b) {
-                int node;
-
-                if ((unsigned)c >= h->nr_cpus)
-                    break;
-                node = h->cpus[c].node;
-                if (!h->cpus[c].online || node < 0 || seen[node])
-                    continue;
-                seen[node] = true;
-                if (pass)
-                    h->hard_node[nhn] = (unsigned)node;
-                nhn++;
-            }
-            xlnuma_bitmap_for_each(c, b) {
-                if ((unsigned)c >= h->nr_cpus)
-                    break;
-                if (h->cpus[c].node >= 0)
-                    seen[h->cpus[c].node] = false;
-            }
-            if (pass)
-                qsort(h->hard_node + start, nhn - start,
-                      sizeof(*h->hard_node), uint_cmp);
-        }
-        h->hard_node0[h->nr_hard] = nhn;
-        if (!pass) {
-            h->hard_node = malloc((nhn ? nhn : 1) * sizeof(*h->hard_node));
-            if (!h->hard_node)
-                goto out;
-        }
-    }
-    rc = 0;
+    rc = finish_hard_nodes(h);
  out:
-    free(seen);
     if (rc)
         free_summaries(h);
     return rc;
@@ -875,7 +887,6 @@ int xlnuma_host_finish(xlnuma_ctx *ctx, xlnuma_host *h)
     rc = finish_node_cpus(h);
     if (rc)
         goto out;
-    h->nr_online = xlnuma_bitmap_count(&all);
     if (!h->nr_pools) {
         h->finished = false;
         rc = xlnuma_host_add_pool(ctx, h, 0, "Pool-0", NULL, &all);

@@ -34,16 +34,12 @@ static int touched_nodes(const xlnuma_host *h, const xlnuma_bitmap *map,
     xlnuma_bitmap_clear(touched);
     for (unsigned b = 0; b < (n + 7) / 8; b++) {
         uint8_t byte;
-        uint64_t wa, wb;
 
         /* Skip eight empty bytes at once: pinned maps are sparse. */
-        while (!(b % 8) && b + 8 <= (n + 7) / 8) {
-            memcpy(&wa, map->map + b, sizeof(wa));
-            memcpy(&wb, allowed->map + b, sizeof(wb));
-            if (wa & wb)
-                break;
+        while (!(b % 8) && b + 8 <= (n + 7) / 8 &&
+               !(xlnuma__load64(map->map + b) &
+                 xlnuma__load64(allowed->map + b)))
             b += 8;
-        }
         if (b >= (n + 7) / 8)
             break;
         byte = map->map[b] & allowed->map[b];
@@ -112,7 +108,7 @@ int xlnuma_node_load(xlnuma_ctx *ctx, const xlnuma_host *h,
             goto out;
         /* Then a hard affinity reaches exactly the nodes of its online
          * cpus, listed by finish(). */
-        whole[p] = xlnuma_bitmap_count(&allowed[p]) == h->nr_online;
+        whole[p] = xlnuma_bitmap_count(&allowed[p]) == xlnuma__nr_online(h);
     }
     for (unsigned i = 0; i < h->nr_domains; i++) {
         unsigned p = h->dom_pool[i];
@@ -130,7 +126,7 @@ int xlnuma_node_load(xlnuma_ctx *ctx, const xlnuma_host *h,
                 const unsigned *l = h->hard_node + h->hard_node0[id];
                 unsigned len = h->hard_node0[id + 1] - h->hard_node0[id];
 
-                if (h->dom_aff_all[i]) {
+                if (!naff) {
                     for (unsigned j = 0; j < len; j++)
                         load_r[l[j]] += run;
                 } else {
@@ -147,7 +143,7 @@ int xlnuma_node_load(xlnuma_ctx *ctx, const xlnuma_host *h,
                     goto out;
                 done[t] = 1;
             }
-            if (h->dom_aff_all[i]) {
+            if (!naff) {
                 xlnuma_bitmap_for_each(n, tn)
                     load_r[n] += run;
             } else {

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "xlnuma.h"
 
@@ -58,10 +59,9 @@ struct xlnuma_host {
     unsigned *dist;
     unsigned dist_cap;
     bool *node_described;       /* nr_nodes */
-    /* Allocated lengths of nodes, node_described, cpus, cpu_described,
-     * pools and domains: building grows them by doubling. */
-    unsigned cap_nodes, cap_node_described, cap_cpus, cap_cpu_described;
-    unsigned cap_pools, cap_domains;
+    /* Allocated lengths of nodes and node_described, cpus and
+     * cpu_described, pools, domains: building grows them by doubling. */
+    unsigned cap_nodes, cap_cpus, cap_pools, cap_domains;
     /* Distinct vCPU hard affinities, interned by finish(): hard_rep[i]
      * is one vCPU's map; vcpu_hard[dom_vcpu0[d] + v] the id of domain d's
      * vCPU v.  Counting runnable vCPUs visits each distinct map once. */
@@ -74,14 +74,12 @@ struct xlnuma_host {
      * as the host; these lists are as long as the node. */
     unsigned *node_cpu0;        /* nr_nodes + 1 */
     unsigned *node_cpu;         /* online cpus */
-    unsigned nr_online;
     /* What counting runnable vCPUs reads, in a few flat arrays
      * (finish()): per domain its pool's index (UINT_MAX: none), its node
-     * affinity as a list (dom_aff_all: empty, all nodes), its vCPUs as
-     * runs of equal hard affinity; per distinct hard affinity the nodes
-     * of its online cpus, ascending. */
+     * affinity as a list (empty: all nodes), its vCPUs as runs of equal
+     * hard affinity; per distinct hard affinity the nodes of its online
+     * cpus, ascending. */
     unsigned *dom_pool;         /* nr_domains */
-    bool *dom_aff_all;          /* nr_domains */
     unsigned *dom_aff0;         /* nr_domains + 1 */
     unsigned *dom_aff;
     unsigned *dom_run0;         /* nr_domains + 1 */
@@ -94,6 +92,23 @@ static inline unsigned xlnuma__node_nr_cpus(const xlnuma_host *h,
                                             unsigned n)
 {
     return h->node_cpu0[n + 1] - h->node_cpu0[n];
+}
+
+/* Online cpus: finish() rejects one without a described node, so the
+ * node lists hold them all. */
+static inline unsigned xlnuma__nr_online(const xlnuma_host *h)
+{
+    return h->node_cpu0[h->nr_nodes];
+}
+
+/* Eight bytes of a map at once, for tests that do not care which bit is
+ * where (zero, population, intersection): byte order does not matter. */
+static inline uint64_t xlnuma__load64(const uint8_t *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, sizeof(v));
+    return v;
 }
 
 /* log.c */
