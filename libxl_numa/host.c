@@ -75,6 +75,7 @@ void xlnuma_host_free(xlnuma_host *h)
     free(h->nodes);
     free(h->node_cpu0);
     free(h->node_cpu);
+    free(h->cpu_core);
     free(h->node_described);
     free(h->cpus);
     free(h->cpu_described);
@@ -791,8 +792,58 @@ static int intern_hard(xlnuma_host *h)
     return rc;
 }
 
+/* Dense core ids of the online cpus (struct xlnuma_host), by an open
+ * hash on (socket, core). */
+static int finish_core_ids(xlnuma_host *h)
+{
+    unsigned nslot = 2, *slot, *core, n = 0;
+
+    while (nslot < 2 * h->nr_cpus + 2)
+        nslot *= 2;
+    slot = calloc(nslot, sizeof(*slot));      /* cpu + 1; 0 empty */
+    core = malloc((h->nr_cpus ? h->nr_cpus : 1) * sizeof(*core));
+    if (!slot || !core) {
+        free(slot);
+        free(core);
+        return XLNUMA_ERROR_NOMEM;
+    }
+    for (unsigned c = 0; c < h->nr_cpus; c++) {
+        const xlnuma_cpu *cp = &h->cpus[c];
+        uint64_t key;
+        unsigned pos;
+
+        core[c] = UINT32_MAX;
+        if (!cp->online || cp->node < 0)
+            continue;
+        if (cp->core < 0) {
+            core[c] = n++;
+            continue;
+        }
+        key = ((uint64_t)(uint32_t)cp->socket << 32) | (uint32_t)cp->core;
+        pos = (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 33) & (nslot - 1);
+        while (slot[pos]) {
+            const xlnuma_cpu *o = &h->cpus[slot[pos] - 1];
+
+            if (o->socket == cp->socket && o->core == cp->core)
+                break;
+            pos = (pos + 1) & (nslot - 1);
+        }
+        if (slot[pos]) {
+            core[c] = core[slot[pos] - 1];
+        } else {
+            slot[pos] = c + 1;
+            core[c] = n++;
+        }
+    }
+    free(slot);
+    free(h->cpu_core);
+    h->cpu_core = core;
+    h->nr_core_ids = n;
+    return 0;
+}
+
 /* The per-node lists of online pCPUs, from the cpus' nodes (counting
- * sort: ascending cpu ids within each node). */
+ * sort: ascending cpu ids within each node), and the cpus' core ids. */
 static int finish_node_cpus(xlnuma_host *h)
 {
     unsigned *c0, *list, total = 0;
@@ -823,7 +874,7 @@ static int finish_node_cpus(xlnuma_host *h)
     free(h->node_cpu);
     h->node_cpu0 = c0;
     h->node_cpu = list;
-    return 0;
+    return finish_core_ids(h);
 }
 
 int xlnuma_host_finish(xlnuma_ctx *ctx, xlnuma_host *h)

@@ -1186,90 +1186,48 @@ static uint64_t node_usable(const xlnuma_request *req, const xlnuma_node *n)
     return base > reserve ? base - reserve : 0;
 }
 
-/* Cores: one set per distinct (socket, core) among suitable cpus (a cpu
- * whose core is unknown is a core of its own); its nodes are where its
- * threads are. */
+/* Cores: one set per distinct core (xlnuma_host's dense core ids) among
+ * the suitable cpus; its nodes are where its threads are. */
 static int build_cores(search *s, const xlnuma_bitmap *S, const int *idx_of)
 {
     const xlnuma_host *h = s->h;
-    unsigned nc = 0, *cpu = NULL, *mult = NULL;
-    xlnuma_bitmap *sets = NULL;
-    int rc;
+    unsigned nsets = 0, n = h->nr_core_ids ? h->nr_core_ids : 1;
+    unsigned *set_of = malloc(n * sizeof(*set_of));
+    unsigned *mult = malloc(n * sizeof(*mult));
+    xlnuma_bitmap *sets = calloc(n, sizeof(*sets));
+    int rc = 0;
 
-    cpu = malloc((h->nr_cpus ? h->nr_cpus : 1) * sizeof(*cpu));
-    if (!cpu) {
+    if (!set_of || !mult || !sets) {
         rc = XLNUMA_ERROR_NOMEM;
         goto out;
     }
-    xlnuma_bitmap_for_each(c, S)
-        if ((unsigned)c < h->nr_cpus && h->cpus[c].online)
-            cpu[nc++] = (unsigned)c;
-    sets = calloc(nc ? nc : 1, sizeof(*sets));
-    mult = calloc(nc ? nc : 1, sizeof(*mult));
-    if (!sets || !mult) {
-        rc = XLNUMA_ERROR_NOMEM;
-        goto out;
+    for (unsigned i = 0; i < n; i++) {
+        set_of[i] = UINT32_MAX;
+        mult[i] = 1;
     }
-    /* Group cpus by (socket, core) with an open hash keyed on the pair;
-     * mult[] first maps each cpu to its set, then holds multiplicities. */
-    {
-        unsigned nsets = 0;
-        /* map (socket, core) -> set via a simple open hash */
-        unsigned nslot = 1, *slot;
+    xlnuma_bitmap_for_each(c, S) {
+        unsigned id;
 
-        while (nslot < nc * 2 + 2)
-            nslot *= 2;
-        slot = calloc(nslot, sizeof(*slot));
-        if (!slot) {
-            rc = XLNUMA_ERROR_NOMEM;
+        if ((unsigned)c >= h->nr_cpus)
+            break;
+        id = h->cpu_core[c];
+        if (id == UINT32_MAX)
+            continue;           /* offline */
+        if (set_of[id] == UINT32_MAX)
+            set_of[id] = nsets++;
+        rc = xlnuma_bitmap_set(&sets[set_of[id]],
+                               (unsigned)idx_of[h->cpus[c].node]);
+        if (rc)
             goto out;
-        }
-        for (unsigned j = 0; j < nc; j++) {
-            const xlnuma_cpu *cp = &h->cpus[cpu[j]];
-            uint64_t key;
-            unsigned pos, set = UINT32_MAX;
-
-            if (cp->core < 0) {
-                set = nsets++;
-            } else {
-                key = ((uint64_t)(uint32_t)cp->socket << 32) |
-                      (uint32_t)cp->core;
-                pos = (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 33) &
-                      (nslot - 1);
-                while (slot[pos]) {
-                    unsigned o = slot[pos] - 1;
-                    const xlnuma_cpu *oc = &h->cpus[cpu[o]];
-
-                    if (oc->socket == cp->socket && oc->core == cp->core) {
-                        set = mult[o];   /* set id of the first thread */
-                        break;
-                    }
-                    pos = (pos + 1) & (nslot - 1);
-                }
-                if (set == UINT32_MAX) {
-                    set = nsets++;
-                    slot[pos] = j + 1;
-                }
-            }
-            mult[j] = set;               /* reuse: cpu j -> its set */
-            rc = xlnuma_bitmap_set(&sets[set], (unsigned)idx_of[cp->node]);
-            if (rc) {
-                free(slot);
-                goto out;
-            }
-        }
-        free(slot);
-        for (unsigned j = 0; j < nsets; j++)
-            mult[j] = 1;
-        rc = cover_build(&s->cores, s->m, sets, mult, nsets);
     }
+    rc = cover_build(&s->cores, s->m, sets, mult, nsets);
  out:
     if (sets)
-        for (unsigned j = 0; j < nc; j++)
-            xlnuma_bitmap_dispose(&sets[j]);
+        for (unsigned i = 0; i < n; i++)
+            xlnuma_bitmap_dispose(&sets[i]);
     free(sets);
     free(mult);
-    free(cpu);
+    free(set_of);
     return rc;
 }
 
@@ -2188,44 +2146,25 @@ static int reduce_root(search *s, const xlnuma_bitmap *S,
     return rc;
 }
 
+/* Distinct cores among the suitable pCPUs of the nodes. */
 static unsigned count_cores(const xlnuma_host *h, const xlnuma_bitmap *S,
                             const xlnuma_bitmap *nodes)
 {
-    unsigned cap = 0, count = 0, nslot = 2;
-    uint64_t *slot = NULL;      /* key + 1; 0 empty */
+    bool *seen = calloc(h->nr_core_ids ? h->nr_core_ids : 1, sizeof(*seen));
+    unsigned count = 0;
 
-    xlnuma_bitmap_for_each(nd, nodes)
-        cap += xlnuma__node_nr_cpus(h, (unsigned)nd);
-    while (nslot < 2 * cap)
-        nslot *= 2;
-    slot = calloc(nslot, sizeof(*slot));
-    if (!slot)
+    if (!seen)
         return 0;
     xlnuma_bitmap_for_each(nd, nodes)
         for (unsigned j = h->node_cpu0[nd]; j < h->node_cpu0[nd + 1]; j++) {
             unsigned c = h->node_cpu[j];
-            const xlnuma_cpu *cp = &h->cpus[c];
-            uint64_t key;
-            unsigned pos;
 
-            if (!xlnuma_bitmap_test(S, c))
-                continue;
-            if (cp->core < 0) {
-                count++;        /* a core of its own */
-                continue;
-            }
-            key = (((uint64_t)(uint32_t)cp->socket << 32) |
-                   (uint32_t)cp->core) + 1;
-            pos = (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 33) &
-                  (nslot - 1);
-            while (slot[pos] && slot[pos] != key)
-                pos = (pos + 1) & (nslot - 1);
-            if (!slot[pos]) {
-                slot[pos] = key;
+            if (xlnuma_bitmap_test(S, c) && !seen[h->cpu_core[c]]) {
+                seen[h->cpu_core[c]] = true;
                 count++;
             }
         }
-    free(slot);
+    free(seen);
     return count;
 }
 

@@ -74,6 +74,11 @@ struct xlnuma_host {
      * as the host; these lists are as long as the node. */
     unsigned *node_cpu0;        /* nr_nodes + 1 */
     unsigned *node_cpu;         /* online cpus */
+    /* Each online cpu's core as a dense id, 0..nr_core_ids-1: one per
+     * distinct (socket, core), and one of its own for a cpu whose core is
+     * unknown (UINT_MAX for an offline cpu). */
+    unsigned *cpu_core;         /* nr_cpus */
+    unsigned nr_core_ids;
     /* What counting runnable vCPUs reads, in a few flat arrays
      * (finish()): per domain its pool's index (UINT_MAX: none), its node
      * affinity as a list (empty: all nodes), its vCPUs as runs of equal
