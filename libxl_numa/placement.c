@@ -756,26 +756,15 @@ static bool dominated(const search *s, unsigned j)
 }
 
 /* Distance figures of a finished candidate, from its node map. */
-static void candidate_distances(const xlnuma_host *h, xlnuma_candidate *c)
+static int candidate_distances(const xlnuma_host *h, xlnuma_candidate *c)
 {
     unsigned n = 0, nr = xlnuma_bitmap_count(&c->nodes);
     unsigned *v = malloc((nr ? nr : 1) * sizeof(*v));
 
     c->distance = 0;
     c->max_distance = 0;
-    if (!v) {
-        /* Slower, without the list. */
-        xlnuma_bitmap_for_each(a, &c->nodes)
-            xlnuma_bitmap_for_each(b, &c->nodes)
-                if (a != b) {
-                    unsigned d = h->nodes[a].distance[b];
-
-                    c->distance += d;
-                    if (d > c->max_distance)
-                        c->max_distance = d;
-                }
-        return;
-    }
+    if (!v)
+        return XLNUMA_ERROR_NOMEM;
     xlnuma_bitmap_for_each(a, &c->nodes)
         v[n++] = (unsigned)a;
     for (unsigned i = 0; i < n; i++) {
@@ -795,6 +784,56 @@ static void candidate_distances(const xlnuma_host *h, xlnuma_candidate *c)
             c->max_distance = mx;
     }
     free(v);
+    return 0;
+}
+
+/* The figures of the full set in the walk (k picks and the base), all
+ * but its node map. */
+static void leaf_figures(search *s, xlnuma_candidate *c)
+{
+    c->nr_nodes = s->k + s->nbase;
+    c->nr_cpus = cur_cap(s);
+    c->nr_cores = s->cores.total + s->base_cores;
+    c->load = cur_load(s);
+    c->free_kib = s->cur_free;
+    c->free_above_dma_kib = s->cur_above;
+    c->distance = s->need_dist ? s->cur_dist : 0;
+    c->max_distance = s->need_dist ? s->maxd[s->k] : 0;
+}
+
+/* Its node map, once (only what is kept or listed needs one). */
+static int leaf_nodes(search *s, xlnuma_candidate *c, bool *filled)
+{
+    int rc = 0;
+
+    if (!*filled) {
+        rc = fill_nodes(s, c, s->k);
+        *filled = !rc;
+    }
+    return rc;
+}
+
+/* A feasible set that loses: the best loser so far is the runner-up,
+ * and explain lists it. */
+static int leaf_lost(search *s, xlnuma_candidate *c, bool *filled)
+{
+    int rc = 0;
+
+    if (!s->have_runner ||
+        xlnuma__candidate_compare(s->p, c, &s->runner) < 0) {
+        rc = leaf_nodes(s, c, filled);
+        if (!rc)
+            rc = xlnuma_candidate_copy(&s->runner, c);
+        if (rc)
+            return rc;
+        s->have_runner = true;
+    }
+    if (s->req->explain) {
+        rc = leaf_nodes(s, c, filled);
+        if (!rc)
+            rc = trace_add(s, c, XLNUMA_VERDICT_LOST, 0, 0, c->nr_nodes, 1);
+    }
+    return rc;
 }
 
 static void evaluate_leaf(search *s)
@@ -808,22 +847,12 @@ static void evaluate_leaf(search *s)
     int rc = 0;
 
 #define FILL() do {                                                     \
-        if (!filled) {                                                  \
-            rc = fill_nodes(s, c, s->k);                                \
-            if (rc)                                                     \
-                goto fail;                                              \
-            filled = true;                                              \
-        }                                                               \
+        rc = leaf_nodes(s, c, &filled);                                 \
+        if (rc)                                                         \
+            goto fail;                                                  \
     } while (0)
 
-    c->nr_nodes = s->k + s->nbase;
-    c->nr_cpus = cap;
-    c->nr_cores = s->cores.total + s->base_cores;
-    c->load = cur_load(s);
-    c->free_kib = s->cur_free;
-    c->free_above_dma_kib = s->cur_above;
-    c->distance = s->need_dist ? s->cur_dist : 0;
-    c->max_distance = s->need_dist ? s->maxd[s->k] : 0;
+    leaf_figures(s, c);
     c->order = s->seq++;
     s->res->nr_evaluated++;
 
@@ -837,7 +866,7 @@ static void evaluate_leaf(search *s)
                 : short_kib ? XLNUMA_VERDICT_SHORT_MEMORY
                             : XLNUMA_VERDICT_SHORT_CPUS;
             FILL();
-            rc = trace_add(s, c, v, short_kib, short_cpus, s->k + s->nbase, 1);
+            rc = trace_add(s, c, v, short_kib, short_cpus, c->nr_nodes, 1);
         }
         goto done;
     }
@@ -845,7 +874,7 @@ static void evaluate_leaf(search *s)
     if (s->p->filter || s->p->compare)
         FILL();
     if (s->p->filter && !s->p->filter(c, s->p->priv)) {
-        rc = trace_add(s, c, XLNUMA_VERDICT_FILTERED, 0, 0, s->k + s->nbase, 1);
+        rc = trace_add(s, c, XLNUMA_VERDICT_FILTERED, 0, 0, c->nr_nodes, 1);
         goto done;
     }
     if (s->ties_win) {
@@ -859,20 +888,9 @@ static void evaluate_leaf(search *s)
             if (rc)
                 goto fail;
             s->found_first = true;
-            rc = trace_add(s, c, XLNUMA_VERDICT_CHOSEN, 0, 0, s->k + s->nbase, 1);
+            rc = trace_add(s, c, XLNUMA_VERDICT_CHOSEN, 0, 0, c->nr_nodes, 1);
         } else {
-            if (!s->have_runner ||
-                xlnuma__candidate_compare(s->p, c, &s->runner) < 0) {
-                FILL();
-                rc = xlnuma_candidate_copy(&s->runner, c);
-                if (rc)
-                    goto fail;
-                s->have_runner = true;
-            }
-            if (req->explain) {
-                FILL();
-                rc = trace_add(s, c, XLNUMA_VERDICT_LOST, 0, 0, s->k + s->nbase, 1);
-            }
+            rc = leaf_lost(s, c, &filled);
         }
         goto done;
     }
@@ -897,20 +915,9 @@ static void evaluate_leaf(search *s)
         if (req->explain && !s->quiet &&
             s->res->nr_trace < XLNUMA_TRACE_LIMIT)
             s->best_trace = (long)s->res->nr_trace;
-        rc = trace_add(s, c, XLNUMA_VERDICT_CHOSEN, 0, 0, s->k + s->nbase, 1);
+        rc = trace_add(s, c, XLNUMA_VERDICT_CHOSEN, 0, 0, c->nr_nodes, 1);
     } else {
-        if (!s->have_runner ||
-            xlnuma__candidate_compare(s->p, c, &s->runner) < 0) {
-            FILL();
-            rc = xlnuma_candidate_copy(&s->runner, c);
-            if (rc)
-                goto fail;
-            s->have_runner = true;
-        }
-        if (req->explain) {
-            FILL();
-            rc = trace_add(s, c, XLNUMA_VERDICT_LOST, 0, 0, s->k + s->nbase, 1);
-        }
+        rc = leaf_lost(s, c, &filled);
     }
 #undef FILL
  done:
@@ -1392,14 +1399,7 @@ static bool full_set_matches(search *s)
 
     if (s->cur_usable < s->req->need_kib || cur_cap(s) < s->req->vcpus)
         return false;
-    c->nr_nodes = s->k + s->nbase;
-    c->nr_cpus = cur_cap(s);
-    c->nr_cores = s->cores.total + s->base_cores;
-    c->load = cur_load(s);
-    c->free_kib = s->cur_free;
-    c->free_above_dma_kib = s->cur_above;
-    c->distance = s->need_dist ? s->cur_dist : 0;
-    c->max_distance = s->need_dist ? s->maxd[s->k] : 0;
+    leaf_figures(s, c);
     if (xlnuma__candidate_compare(s->p, c, &s->best) > 0)
         return false;
     rc = fill_nodes(s, c, s->k);
@@ -1848,9 +1848,10 @@ static int compact(search *s, const bool *keep, const xlnuma_bitmap *S)
         /* The cores of the kept nodes' suitable pCPUs. */
         rc = xlnuma_bitmap_resize(&S2, h->nr_cpus);
         for (unsigned i = 0; !rc && i < s->m; i++)
-            xlnuma_bitmap_for_each(c, &h->nodes[s->b_node[i]].cpus)
-                if (xlnuma_bitmap_test(S, (unsigned)c))
-                    rc = xlnuma_bitmap_set(&S2, (unsigned)c);
+            for (unsigned x = h->node_cpu0[s->b_node[i]];
+                 !rc && x < h->node_cpu0[s->b_node[i] + 1]; x++)
+                if (xlnuma_bitmap_test(S, h->node_cpu[x]))
+                    rc = xlnuma_bitmap_set(&S2, h->node_cpu[x]);
         if (!rc)
             rc = build_cores(s, &S2, idx_of);
     } else {
@@ -2024,7 +2025,6 @@ static int reduce(search *s, unsigned k, double l, const xlnuma_bitmap *S,
 }
 #endif
 
-/* The first size, from min_nodes, at which some set could be feasible. */
 static int u64_desc(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -2372,27 +2372,31 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
     /* Suitable nodes and their figures. */
     idx_of = malloc(h->nr_nodes * sizeof(*idx_of));
     s.b_node = malloc(h->nr_nodes * sizeof(*s.b_node));
-    if (!idx_of || !s.b_node) {
+    s.b_threads = malloc(h->nr_nodes * sizeof(*s.b_threads));
+    if (!idx_of || !s.b_node || !s.b_threads) {
         rc = XLNUMA_ERROR_NOMEM;
         goto out;
     }
+    /* A node is suitable when some of its pCPUs are; they are its
+     * threads. */
     for (unsigned n = 0; n < h->nr_nodes; n++) {
-        idx_of[n] = -1;
+        unsigned t = 0;
+
         for (unsigned j = h->node_cpu0[n]; j < h->node_cpu0[n + 1]; j++)
-            if (xlnuma_bitmap_test(&S, h->node_cpu[j])) {
-                idx_of[n] = (int)s.m;
-                s.b_node[s.m++] = n;
-                break;
-            }
+            t += xlnuma_bitmap_test(&S, h->node_cpu[j]);
+        idx_of[n] = t ? (int)s.m : -1;
+        if (t) {
+            s.b_threads[s.m] = t;
+            s.b_node[s.m++] = n;
+        }
     }
     s.b_free = calloc(s.m, sizeof(*s.b_free));
     s.b_usable = calloc(s.m, sizeof(*s.b_usable));
     s.b_above = calloc(s.m, sizeof(*s.b_above));
     s.b_cap = calloc(s.m, sizeof(*s.b_cap));
-    s.b_threads = calloc(s.m, sizeof(*s.b_threads));
     s.b_load = calloc(s.m, sizeof(*s.b_load));
     if (!s.b_free || !s.b_usable || !s.b_above || !s.b_cap ||
-        !s.b_threads || !s.b_load) {
+        !s.b_load) {
         rc = XLNUMA_ERROR_NOMEM;
         goto out;
     }
@@ -2416,10 +2420,6 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
         s.b_free[i] = nd->memfree_kib;
         s.b_usable[i] = node_usable(req, nd);
         s.b_above[i] = nd->memfree_kib - nd->dmafree_kib;
-        for (unsigned j = h->node_cpu0[s.b_node[i]];
-             j < h->node_cpu0[s.b_node[i] + 1]; j++)
-            if (xlnuma_bitmap_test(&S, h->node_cpu[j]))
-                s.b_threads[i]++;
         s.b_cap[i] = req->smt_cores ? s.cores.nr_by_node[i]
                                     : s.b_threads[i];
         s.b_load[i] = res->node_load[s.b_node[i]];
@@ -2604,7 +2604,11 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
     s.have_runner = s.have_runner && req->explain;
     if (s.have_best) {
         res->outcome = XLNUMA_PLACED;
-        candidate_distances(h, &s.best);
+        rc = candidate_distances(h, &s.best);
+        if (!rc && s.have_runner)
+            rc = candidate_distances(h, &s.runner);
+        if (rc)
+            goto out;
         if (s.out_of_steps)
             res->has_gap = first_key_gap(&s, &res->gap);
         if (!s.track_cores) {
@@ -2616,7 +2620,6 @@ static int place_once(xlnuma_ctx *ctx, const xlnuma_host *h,
         if (rc)
             goto out;
         if (s.have_runner) {
-            candidate_distances(h, &s.runner);
             rc = xlnuma_candidate_copy(&res->runner_up, &s.runner);
             if (rc)
                 goto out;
