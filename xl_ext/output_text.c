@@ -93,16 +93,17 @@ static void print_guest(FILE *f, const decision *d)
     fputc('\n', f);
 }
 
-/* How far from the best possible the figure on the first key can be. */
+/* How far from the best possible the figure on the first key can be
+ * (res.has_gap: the policy has such a key). */
 static void print_gap(FILE *f, const decision *d)
 {
     const xlnuma_policy *p = d->res.policy ? d->res.policy : d->policy;
     unsigned long long g = d->res.gap;
 
-    if (!p || p->compare)
+    if (!p)
         return;
     if (!g) {
-        fprintf(f, "            its %s is the best possible; whether libxl's "
+        fprintf(f, "            no set does better on %s; whether libxl's "
                 "order puts an\n            equally good set first is not "
                 "proven\n", xlnuma_key_name(p->keys[0]));
         return;
